@@ -1,0 +1,59 @@
+# One-command set-up: `make run` serves the demo banner, `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint setup assets messages browser migrate demo worker beat clean bench
+
+setup: $(STAMP) node_modules/.installed messages
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+messages: $(STAMP)
+	$(PY) scripts/compilemessages.py
+
+# Debian's Chromium and a Chinese font for the browser tests; never a browser download of Playwright's own.
+browser:
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: /usr/bin/chromium"; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
+		|| echo "!!! Could not install Chromium: the browser tests will not run !!!"; \
+	else echo "!!! /usr/bin/chromium is missing and this is not root: the browser tests will not run !!!"; fi
+
+migrate: setup
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py demo_logins
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: setup browser lint
+	mkdir -p var
+	DJANGO_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+
+worker: setup
+	$(VENV)/bin/celery -A mingshi worker -l info
+
+beat: setup
+	$(VENV)/bin/celery -A mingshi beat -l info
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import CodedRecord
+
+
+class Activity(CodedRecord):
+    REF_PREFIX = "A"
+
+    class Kind(models.TextChoices):
+        DEPLOYMENT_MEETING = "deployment_meeting", _("Work deployment meeting")
+        SUMMARY_MEETING = "summary_meeting", _("Stage summary meeting")
+        WORK_SEMINAR = "work_seminar", _("Work seminar")
+        REPORT_MEETING = "report_meeting", _("Report meeting")
+        STUDY_TRIP = "study_trip", _("Study trip")
+        LECTURE = "lecture", _("Lecture")
+        REPORT = "report", _("Report session")
+        SEMINAR = "seminar", _("Thematic seminar")
+        OPEN_CLASS = "open_class", _("Open class")
+        OBSERVATION = "observation", _("Lesson observation and polishing")
+        OUTREACH = "outreach", _("Teaching delivered to the countryside")
+        TEACHING_SUPPORT = "teaching_support", _("Teaching support")
+        READING = "reading", _("Reading exchange")
+        OTHER = "other", _("Other")
+
+    PRESENTER_KINDS = (Kind.LECTURE, Kind.OPEN_CLASS)
+
+    class Scope(models.TextChoices):
+        STUDIO = "studio", _("Studio")
+        SCHOOL = "school", _("School")
+        BANNER = "banner", _("Whole banner")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    studio = models.ForeignKey("studios.Studio", on_delete=models.CASCADE, related_name="activities",
+                               verbose_name=_("studio"))
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.STUDIO)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    organiser = models.ForeignKey("members.Teacher", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="organised_activities", verbose_name=_("organiser / presenter"))
+    attendance_required = models.BooleanField(_("attendance required"), default=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    held_without_filing = models.BooleanField(_("held without an approved filing"), default=False)
+    plan = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("activity plan"))
+    summary = models.TextField(_("summary"), blank=True)
+    minutes = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("minutes"))
+    signin_sheet = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("sign-in sheet scan"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["studio", "date"])]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def needs_filing(self) -> bool:
+        return self.scope == self.Scope.BANNER
+
+
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
+    upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("activity photo")
+        verbose_name_plural = _("activity photos")
+
+
+class Filing(models.Model):
+    """活动备案 (十五): a 全旗 activity's plan, approved by the office with a document number before it is held."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="filing")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    doc_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    doc_seq = models.PositiveIntegerField(null=True, blank=True)
+    doc_number = models.CharField(_("document number"), max_length=50, unique=True, null=True, blank=True)
+    return_comment = models.TextField(_("return comment"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["doc_year", "doc_seq"], name="filing_doc_number_sequence")]
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
+
+    def __str__(self):
+        return self.doc_number or str(self.activity)
+
+    @property
+    def counts_for(self) -> bool:
+        """Approved on or before the activity's date: only then does the activity count (十五)."""
+        return (
+            self.status == self.Status.APPROVED
+            and self.approved_on is not None
+            and self.approved_on <= self.activity.date
+        )
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        EXCUSED = "excused", _("Excused")
+        ABSENT = "absent", _("Absent")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
+    teacher = models.ForeignKey("members.Teacher", on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(_("attendance"), max_length=10, choices=Status.choices, default=Status.PRESENT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "teacher"], name="attendance_unique")]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")

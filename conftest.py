@@ -1,0 +1,50 @@
+"""Fixtures shared by every app's tests: a small banner with two studios and a user for every role."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ENV", "test")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_FILES_ACCEL_PREFIX = ""
+
+
+@pytest.fixture
+def banner(db):
+    """Studio A and studio B, each with a host and two members; an officer and an admin."""
+    from studios.tests.factories import make_banner
+
+    return make_banner()
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a test client logged in as that user (or anonymous for None)."""
+    from django.test import Client
+
+    def make(user):
+        new_client = Client()
+        if user is not None:
+            new_client.force_login(user)
+        return new_client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Tasks run in-process unless a test asks for the real worker (marker celery_worker)."""
+    from mingshi.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous

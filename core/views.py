@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from studios.access import can_view_upload
+
+from .models import Notification, Upload
+from .registry import panels_for
+from .services import audit_record, notifications_mark_read
+
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "text/plain; charset=utf-8"}
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {"panels": panels_for(request)})
+
+
+@login_required
+def upload_download(request, pk):
+    upload = get_object_or_404(Upload, pk=pk)
+    if not can_view_upload(request.user, upload):
+        raise Http404
+    inline = request.GET.get("inline") == "1" and upload.content_type in INLINE_TYPES
+    audit_record(actor=request.user, action="file.download", target=upload, studio=upload.studio, request=request)
+    disposition = content_disposition_header(not inline, upload.original_name)
+    if settings.PRIVATE_FILES_ACCEL_PREFIX:
+        # nginx sends the bytes from an internal location; Python only decides who may have them.
+        response = HttpResponse(content_type=upload.content_type)
+        response["X-Accel-Redirect"] = settings.PRIVATE_FILES_ACCEL_PREFIX + upload.file.name
+    else:
+        response = FileResponse(upload.file.open("rb"), content_type=upload.content_type)
+    response["Content-Disposition"] = disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def notification_list(request):
+    queryset = Notification.objects.filter(recipient=request.user)
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_mark_read(request):
+    raw_ids = request.POST.getlist("id")
+    ids = [int(value) for value in raw_ids if value.isdigit()] if raw_ids else None
+    count = notifications_mark_read(user=request.user, ids=ids)
+    if count:
+        messages.success(request, _("Marked %(count)d notifications as read.") % {"count": count})
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("core:notifications")
