@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "records"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("studio/<str:code>/documents/<int:pk>/", views.document_detail, name="document"),
+]
