@@ -6,6 +6,27 @@ import pytest
 
 os.environ.setdefault("DJANGO_ENV", "test")
 
+pytest_plugins = ["tests.browser.harness"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's Chromium. Under CI its absence is a failure; elsewhere it is said loudly."""
+    from tests.browser.harness import chromium_available
+
+    if chromium_available():
+        return
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_items:
+        return
+    message = "/usr/bin/chromium is missing (apt-get install chromium fonts-wqy-microhei)"
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI must run the browser tests, but {message}.")
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"!!! {len(browser_items)} BROWSER TESTS WILL NOT RUN: {message} !!!", red=True, bold=True)
+    for item in browser_items:
+        item.add_marker(pytest.mark.skipif(True, reason=message))
+
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
