@@ -72,6 +72,30 @@ class Activity(CodedRecord):
     def needs_filing(self) -> bool:
         return self.scope == self.Scope.BANNER
 
+    @property
+    def has_presenter(self) -> bool:
+        return self.kind in self.PRESENTER_KINDS
+
+    def current_filing(self):
+        """The filing, or None (without a query error when there is none)."""
+        try:
+            return self.filing
+        except Filing.DoesNotExist:
+            return None
+
+    @property
+    def filing_counts(self) -> bool:
+        """Whether the regulation counts this activity: no filing needed, or approved on or before its date (十五)."""
+        if not self.needs_filing:
+            return True
+        filing = self.current_filing()
+        return filing is not None and filing.counts_for
+
+    @property
+    def unfiled(self) -> bool:
+        """Held as a 全旗 activity without a filing approved in time: shown everywhere as 未经备案."""
+        return self.status == self.Status.HELD and self.needs_filing and not self.filing_counts
+
 
 class ActivityPhoto(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
@@ -136,3 +160,17 @@ class Attendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["activity", "teacher"], name="attendance_unique")]
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
+
+
+class DocumentNumberCounter(models.Model):
+    """The last 备案 document number issued in a calendar year; its row is locked while the next one is issued."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    last_seq = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("document number counter")
+        verbose_name_plural = _("document number counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_seq}"

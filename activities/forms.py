@@ -1,0 +1,178 @@
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.uploads import SCAN, WRITING, accepted_label, check_upload
+from members.models import Teacher
+from studios.forms import DateInput, TeacherChoiceField
+
+from .models import Activity, Attendance
+from .selectors import QUEUE_KINDS, QUEUE_STATES
+from .services import PHOTO
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+def _checked(file, accept):
+    """Validate an uploaded file here so that a wrong file is a field error; the service stores it."""
+    if file:
+        try:
+            check_upload(file, accept)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+    return file
+
+
+class ActivityForm(forms.ModelForm):
+    organiser = TeacherChoiceField(queryset=Teacher.objects.none(), required=False,
+                                   label=_("Organiser (the presenter of a lecture or open class)"))
+    plan_file = forms.FileField(label=_("Activity plan"), required=False,
+                                help_text=_("Needed before a whole-banner activity is filed. Accepted: %(kinds)s.")
+                                % {"kinds": accepted_label(WRITING)})
+
+    class Meta:
+        model = Activity
+        fields = ["title", "kind", "scope", "date", "start_time", "end_time", "place", "organiser",
+                  "attendance_required"]
+        widgets = {"date": DateInput(), "start_time": TimeInput(), "end_time": TimeInput()}
+
+    def __init__(self, *args, studio, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = (
+            Teacher.objects.filter(memberships__studio=studio).select_related("school").distinct().order_by("name")
+        )
+
+    def clean_plan_file(self):
+        return _checked(self.cleaned_data.get("plan_file"), WRITING)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") in Activity.PRESENTER_KINDS and not data.get("organiser"):
+            self.add_error("organiser", _("A lecture or open class needs its presenter."))
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end time must be after the start time."))
+        return data
+
+
+class MarkHeldForm(forms.Form):
+    confirm_unfiled = forms.BooleanField(
+        label=_("I confirm this whole-banner activity was held without a filing approved in time; it will be shown "
+                "as not filed and will not count."),
+        required=False,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                              required=False)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("Why is it returned?"), widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=2000, error_messages={"required": _("Please give the reason for returning.")})
+
+
+class RecordForm(forms.Form):
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
+                              max_length=5000)
+    minutes_file = forms.FileField(label=_("Minutes"), required=False,
+                                   help_text=_("Accepted: %(kinds)s.") % {"kinds": accepted_label(WRITING)})
+    signin_file = forms.FileField(label=_("Sign-in sheet scan"), required=False,
+                                  help_text=_("Accepted: %(kinds)s.") % {"kinds": accepted_label(SCAN)})
+    photo_files = MultipleFileField(label=_("Photos"), required=False,
+                                    help_text=_("Accepted: %(kinds)s.") % {"kinds": accepted_label(PHOTO)})
+
+    def clean_minutes_file(self):
+        return _checked(self.cleaned_data.get("minutes_file"), WRITING)
+
+    def clean_signin_file(self):
+        return _checked(self.cleaned_data.get("signin_file"), SCAN)
+
+    def clean_photo_files(self):
+        return [_checked(file, PHOTO) for file in self.cleaned_data.get("photo_files") or []]
+
+
+class AttendanceForm(forms.Form):
+    """One radio group per person on the roster, everyone present unless changed."""
+
+    def __init__(self, *args, roster, current: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roster = roster
+        for membership in roster:
+            self.fields[f"t{membership.teacher_id}"] = forms.ChoiceField(
+                label=membership.teacher.name, choices=Attendance.Status.choices, widget=forms.RadioSelect,
+                initial=current.get(membership.teacher_id, Attendance.Status.PRESENT),
+                error_messages={"required": _("Choose present, excused or absent."),
+                                "invalid_choice": _("Choose present, excused or absent.")},
+            )
+
+    def rows(self):
+        return [(membership, self[f"t{membership.teacher_id}"]) for membership in self.roster]
+
+    def exceptions(self) -> dict[int, str]:
+        return {
+            membership.teacher_id: self.cleaned_data[f"t{membership.teacher_id}"]
+            for membership in self.roster
+            if self.cleaned_data[f"t{membership.teacher_id}"] != Attendance.Status.PRESENT
+        }
+
+
+class MonthField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return datetime.datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(_("Write the month like 2026-11.")) from None
+
+
+class CalendarFilterForm(forms.Form):
+    month = MonthField(label=_("Month"), required=False, max_length=7)
+    view = forms.ChoiceField(label=_("View"), required=False,
+                             choices=[("month", _("Month")), ("list", _("List"))])
+    studio = forms.ChoiceField(label=_("Studio"), required=False)
+
+    def __init__(self, *args, studios=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["studio"].choices = [("", _("Every studio")), *[(s.code, s.name) for s in studios]]
+
+
+class QueueFilterForm(forms.Form):
+    studio = forms.ChoiceField(label=_("Studio"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Every kind")), *QUEUE_KINDS])
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("Waiting on me")), *QUEUE_STATES])
+
+    def __init__(self, *args, studios=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["studio"].choices = [("", _("Every studio")), *[(str(s.pk), s.name) for s in studios]]
+

@@ -1,0 +1,400 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.services import DomainError, audit_trail
+from records import services as record_services
+from records.models import StudioDocument
+from studios.access import (
+    can_manage_studio,
+    get_managed_studio_for_user,
+    get_studio_for_user,
+    is_office,
+    require_office,
+    today,
+    visible_studios,
+)
+from studios.models import Studio
+
+from . import selectors, services
+from .forms import (
+    ActivityForm,
+    AttendanceForm,
+    CalendarFilterForm,
+    CommentForm,
+    MarkHeldForm,
+    QueueFilterForm,
+    ReasonForm,
+    RecordForm,
+    ReturnForm,
+)
+from .models import Activity, ActivityPhoto, Attendance, Filing
+
+
+def _error_text(error) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+# --- calendar ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def activity_calendar(request, code=None):
+    """Month grid or list of activities: one studio's, or every visible studio's (the office sees all)."""
+    studio = get_studio_for_user(request.user, code) if code else None
+    studios = [] if studio else list(visible_studios(request.user).order_by("code"))
+    form = CalendarFilterForm(request.GET or None, studios=studios)
+    data = form.cleaned_data if form.is_valid() else {}
+    if studio is None and data.get("studio"):
+        studio = get_studio_for_user(request.user, data["studio"])
+    month = data.get("month") or today()
+    first, last = selectors.month_bounds(month)
+    activities = list(selectors.activities_between(user=request.user, first=first, last=last, studio=studio))
+    view = data.get("view") or "month"
+    query = request.GET.copy()
+    query.pop("month", None)
+    return render(request, "activities/calendar.html", {
+        "studio": studio if code else None,
+        "filtered_studio": studio,
+        "form": form,
+        "grid": selectors.month_grid(month, activities),
+        "activities": activities,
+        "view": view,
+        "today": today(),
+        "query_string": query.urlencode(),
+        "can_manage": studio is not None and can_manage_studio(request.user, studio),
+    })
+
+
+# --- one activity --------------------------------------------------------------------------------------------
+
+
+def _activity(studio, pk):
+    return get_object_or_404(
+        Activity.objects.select_related("studio", "organiser", "plan", "minutes", "signin_sheet",
+                                        "filing__decided_by"),
+        pk=pk, studio=studio,
+    )
+
+
+@login_required
+def activity_detail(request, code, pk):
+    studio = get_studio_for_user(request.user, code)
+    activity = _activity(studio, pk)
+    filing = activity.current_filing()
+    attendance = []
+    if activity.status == Activity.Status.HELD:
+        recorded = selectors.attendance_map(activity)
+        labels = dict(Attendance.Status.choices)
+        attendance = [
+            (membership, recorded.get(membership.teacher_id), labels.get(recorded.get(membership.teacher_id), ""))
+            for membership in services.attendance_roster(activity)
+        ]
+    return render(request, "activities/activity_detail.html", {
+        "studio": studio,
+        "activity": activity,
+        "filing": filing,
+        "filing_trail": _labelled(audit_trail(filing), Filing.Status) if filing else [],
+        "activity_trail": _labelled(audit_trail(activity), Activity.Status),
+        "attendance": attendance,
+        "attendance_counts": selectors.attendance_counts(activity) if attendance else {},
+        "photos": activity.photos.select_related("upload"),
+        "can_manage": can_manage_studio(request.user, studio),
+        "is_office": is_office(request.user),
+    })
+
+
+def _labelled(trail, states):
+    labels = dict(states.choices)
+    return [(entry, labels.get(entry.from_state, entry.from_state), labels.get(entry.to_state, entry.to_state))
+            for entry in trail]
+
+
+@login_required
+def activity_create(request, code):
+    studio = get_managed_studio_for_user(request.user, code)
+    initial = {"date": request.GET.get("date") or today()}
+    form = ActivityForm(request.POST or None, request.FILES or None, studio=studio, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        plan_file = data.pop("plan_file")
+        try:
+            activity = services.activity_create(actor=request.user, studio=studio, plan_file=plan_file, **data)
+        except (DomainError, ValidationError) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Activity “%(title)s” added.") % {"title": activity.title})
+            return redirect("activities:detail", code=studio.code, pk=activity.pk)
+    return render(request, "activities/activity_form.html", {
+        "form": form, "studio": studio, "title": _("New activity"),
+    })
+
+
+@login_required
+def activity_edit(request, code, pk):
+    studio = get_managed_studio_for_user(request.user, code)
+    activity = _activity(studio, pk)
+    form = ActivityForm(request.POST or None, request.FILES or None, studio=studio, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        plan_file = data.pop("plan_file")
+        try:
+            services.activity_update(actor=request.user, activity=Activity.objects.get(pk=activity.pk),
+                                     plan_file=plan_file, **data)
+        except (DomainError, ValidationError) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("activities:detail", code=studio.code, pk=activity.pk)
+    return render(request, "activities/activity_form.html", {
+        "form": form, "studio": studio, "activity": activity, "title": _("Edit activity"),
+    })
+
+
+@login_required
+def activity_mark_held(request, code, pk):
+    studio = get_managed_studio_for_user(request.user, code)
+    activity = _activity(studio, pk)
+    unfiled = activity.needs_filing and not activity.filing_counts
+    form = MarkHeldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_mark_held(actor=request.user, activity=activity,
+                                        confirm_unfiled=form.cleaned_data["confirm_unfiled"])
+        except DomainError as error:
+            form.add_error(None if not unfiled else "confirm_unfiled", str(error))
+        else:
+            messages.success(request, _("Marked as held. Now record the attendance."))
+            return redirect("activities:attendance", code=studio.code, pk=activity.pk)
+    return render(request, "activities/mark_held.html", {
+        "form": form, "studio": studio, "activity": activity, "unfiled": unfiled,
+    })
+
+
+@login_required
+def activity_cancel(request, code, pk):
+    studio = get_managed_studio_for_user(request.user, code)
+    activity = _activity(studio, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_cancel(actor=request.user, activity=activity, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The activity was cancelled."))
+            return redirect("activities:detail", code=studio.code, pk=activity.pk)
+    return render(request, "activities/confirm.html", {
+        "form": form, "studio": studio, "activity": activity, "title": _("Cancel the activity"),
+        "button": _("Cancel the activity"), "danger": True,
+    })
+
+
+@login_required
+def activity_record(request, code, pk):
+    studio = get_managed_studio_for_user(request.user, code)
+    activity = _activity(studio, pk)
+    form = RecordForm(request.POST or None, request.FILES or None, initial={"summary": activity.summary})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.activity_record(actor=request.user, activity=activity, summary=data["summary"],
+                                     minutes_file=data["minutes_file"], signin_file=data["signin_file"],
+                                     photo_files=data["photo_files"])
+        except (DomainError, ValidationError) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("The activity's record was saved."))
+            return redirect("activities:detail", code=studio.code, pk=activity.pk)
+    return render(request, "activities/record_form.html", {"form": form, "studio": studio, "activity": activity})
+
+
+@login_required
+@require_POST
+def activity_photo_delete(request, code, pk, photo_pk):
+    studio = get_managed_studio_for_user(request.user, code)
+    activity = _activity(studio, pk)
+    photo = get_object_or_404(ActivityPhoto.objects.select_related("upload", "activity__studio"), pk=photo_pk,
+                              activity=activity)
+    services.activity_photo_delete(actor=request.user, photo=photo)
+    messages.success(request, _("The photo was removed."))
+    return redirect("activities:detail", code=studio.code, pk=activity.pk)
+
+
+@login_required
+def attendance(request, code, pk):
+    """Everyone present by default; the host changes the exceptions and submits once."""
+    studio = get_managed_studio_for_user(request.user, code)
+    activity = _activity(studio, pk)
+    if activity.status != Activity.Status.HELD:
+        messages.error(request, _("Attendance is recorded once the activity has been held."))
+        return redirect("activities:detail", code=studio.code, pk=activity.pk)
+    roster = services.attendance_roster(activity)
+    form = AttendanceForm(request.POST or None, roster=roster, current=selectors.attendance_map(activity))
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = services.attendance_record(actor=request.user, activity=activity,
+                                                exceptions=form.exceptions())
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Attendance saved: %(present)d present, %(excused)d excused, %(absent)d "
+                                        "absent.") % counts)
+            return redirect("activities:detail", code=studio.code, pk=activity.pk)
+    return render(request, "activities/attendance.html", {"form": form, "studio": studio, "activity": activity})
+
+
+# --- filing (备案) -------------------------------------------------------------------------------------------
+
+FILING_ACTIONS = {
+    "submit": (services.filing_submit, False, _("Submit the filing to the office")),
+    "resubmit": (services.filing_resubmit, False, _("Resubmit the filing")),
+    "withdraw": (services.filing_withdraw, False, _("Withdraw the filing")),
+    "approve": (services.filing_approve, True, _("Approve the filing and issue a document number")),
+    "return": (services.filing_return, True, _("Return the filing to the host")),
+}
+
+
+@login_required
+def filing_action(request, code, pk, action):
+    """GET shows the confirmation (with a comment box), POST acts."""
+    if action not in FILING_ACTIONS:
+        raise Http404
+    service, office_only, title = FILING_ACTIONS[action]
+    if office_only:
+        require_office(request.user)
+        studio = get_studio_for_user(request.user, code)
+    else:
+        studio = get_managed_studio_for_user(request.user, code)
+    activity = _activity(studio, pk)
+    filing = get_object_or_404(Filing, activity=activity)
+    form = (ReturnForm if action == "return" else CommentForm)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        kwargs = {"actor": request.user, "filing": filing}
+        if action in ("approve", "return", "resubmit"):
+            kwargs["comment"] = form.cleaned_data["comment"]
+        try:
+            filing = service(**kwargs)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _done_message(action, filing))
+        return redirect("activities:detail", code=studio.code, pk=activity.pk)
+    return render(request, "activities/confirm.html", {
+        "form": form, "studio": studio, "activity": activity, "filing": filing, "title": title, "button": title,
+        "danger": action in ("return", "withdraw"), "show_form": action in ("approve", "return", "resubmit"),
+    })
+
+
+def _done_message(action: str, obj) -> str:
+    if action == "approve":
+        number = getattr(obj, "doc_number", None)
+        return _("Approved: %(number)s.") % {"number": number} if number else _("Approved.")
+    return {
+        "submit": _("Submitted to the office."),
+        "resubmit": _("Resubmitted to the office."),
+        "withdraw": _("The filing was withdrawn."),
+        "return": _("Returned to the host."),
+    }[action]
+
+
+# --- the review queue ----------------------------------------------------------------------------------------
+
+
+def _queue_studios(user):
+    office, studio_ids = selectors.queue_scope(user)
+    if not office and not studio_ids:
+        raise PermissionDenied
+    return Studio.objects.order_by("code") if office else Studio.objects.filter(pk__in=studio_ids).order_by("code")
+
+
+@login_required
+def review_queue(request):
+    studios = list(_queue_studios(request.user))
+    form = QueueFilterForm(request.GET or None, studios=studios)
+    data = form.cleaned_data if form.is_valid() else {}
+    items = selectors.review_queue(user=request.user, studio_id=int(data["studio"]) if data.get("studio") else None,
+                                   kind=data.get("kind", ""), state=data.get("state", ""))
+    return render(request, "activities/queue.html", {
+        "form": form, "items": items, "is_office": is_office(request.user),
+        "overdue_count": sum(1 for item in items if item.overdue),
+    })
+
+
+DOCUMENT_ACTIONS = {"approve", "return", "submit"}
+FILING_QUEUE_ACTIONS = {"approve", "return", "submit", "resubmit", "withdraw"}
+
+
+@login_required
+@require_POST
+def queue_decide(request, target, pk, action):
+    """One row's action from the queue: htmx swaps the row; without JavaScript the queue page comes back."""
+    if target not in ("filing", "document"):
+        raise Http404
+    if action in ("approve", "return"):
+        require_office(request.user)
+    office, studio_ids = selectors.queue_scope(request.user)
+    if target == "filing":
+        if action not in FILING_QUEUE_ACTIONS:
+            raise Http404
+        queryset = Filing.objects.select_related("activity__studio", "activity__plan")
+        if studio_ids is not None:
+            queryset = queryset.filter(activity__studio_id__in=studio_ids)
+        obj = get_object_or_404(queryset, pk=pk)
+    else:
+        if action not in DOCUMENT_ACTIONS:
+            raise Http404
+        queryset = StudioDocument.objects.select_related("studio", "upload")
+        if studio_ids is not None:
+            queryset = queryset.filter(studio_id__in=studio_ids)
+        obj = get_object_or_404(queryset, pk=pk)
+    comment = request.POST.get("comment", "").strip()[:2000]
+    error = None
+    try:
+        obj = _queue_act(request.user, target, obj, action, comment)
+    except DomainError as exc:
+        error = str(exc)
+    done = None if error else _done_message(action, obj)
+    if request.htmx:
+        obj.refresh_from_db()
+        day = today()
+        item = selectors.filing_item(obj, day) if target == "filing" else selectors.document_item(obj, day)
+        return render(request, "activities/_queue_row.html", {
+            "item": item, "is_office": office, "row_error": error, "row_done": done, "decided": error is None,
+        })
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    target_url = request.POST.get("next", "")
+    if target_url and url_has_allowed_host_and_scheme(target_url, allowed_hosts={request.get_host()}):
+        return redirect(target_url)
+    return redirect(reverse("activities:queue"))
+
+
+def _queue_act(user, target, obj, action, comment):
+    if target == "filing":
+        if action == "approve":
+            return services.filing_approve(actor=user, filing=obj, comment=comment)
+        if action == "return":
+            return services.filing_return(actor=user, filing=obj, comment=comment)
+        if action == "resubmit":
+            return services.filing_resubmit(actor=user, filing=obj, comment=comment)
+        if action == "withdraw":
+            return services.filing_withdraw(actor=user, filing=obj)
+        if obj.status == Filing.Status.RETURNED:
+            return services.filing_resubmit(actor=user, filing=obj)
+        return services.filing_submit(actor=user, filing=obj)
+    if action == "approve":
+        return record_services.document_approve(actor=user, document=obj, comment=comment)
+    if action == "return":
+        if not comment:
+            raise DomainError(_("Please say why the document is returned."))
+        return record_services.document_return(actor=user, document=obj, comment=comment)
+    return record_services.document_submit(actor=user, document=obj)
