@@ -23,4 +23,5 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("assessments/", include("assessments.urls")),
     path("excel/", include("excel.urls")),
+    path("security/", include("security.urls")),
 ]

@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from studios.forms import DateInput
+from studios.models import Studio
+
+from .selectors import action_families
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Kind of event"), required=False)
+    actor = forms.CharField(label=_("Person"), max_length=100, required=False,
+                            widget=forms.TextInput(attrs={"placeholder": _("Name or username")}))
+    studio = forms.ModelChoiceField(label=_("Studio"), queryset=Studio.objects.order_by("code"), required=False,
+                                    empty_label=_("All studios"))
+    date_from = forms.DateField(label=_("From"), widget=DateInput(), required=False)
+    date_to = forms.DateField(label=_("To"), widget=DateInput(), required=False)
+    q = forms.CharField(label=_("Search"), max_length=100, required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Object, comment or action")}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All events"))] + action_families()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        for name in ("actor", "q"):
+            data[name] = (data.get(name) or "").strip()
+        return data

@@ -1,0 +1,90 @@
+"""Writes of the security app: login events in the audit log, releasing a lockout, the audit export."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from axes.models import AccessAttempt
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.services import DomainError, audit_record, client_ip
+
+# A spreadsheet reads a cell that starts with one of these as a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_BOM = "\ufeff"
+
+
+def is_http_request(request) -> bool:
+    """The test client's force_login and the shell log in without an HTTP request: no person is logging in."""
+    return request is not None and bool(getattr(request, "META", {}).get("REQUEST_METHOD"))
+
+
+def auth_event_record(*, action: str, request, user=None, username: str = "", extra: dict | None = None):
+    """auth.login, auth.logout, auth.login_failed, auth.locked_out: who, from which address."""
+    if not is_http_request(request):
+        return None
+    name = (username or (user.get_username() if user is not None else "") or "")[:150]
+    data = {"username": name, "ip": client_ip(request) or ""} | (extra or {})
+    return audit_record(actor=user, action=action, request=request, data=data)
+
+
+def lockout_release(*, actor, attempt_id: int, request=None) -> dict:
+    """An officer lets a locked account/IP pair try again at once; the release is audited."""
+    with transaction.atomic():
+        attempt = AccessAttempt.objects.select_for_update().filter(pk=attempt_id).first()
+        if attempt is None:
+            raise DomainError(_("This lockout has already ended or been released."))
+        released = {
+            "username": attempt.username or "",
+            "ip": attempt.ip_address or "",
+            "failures": attempt.failures_since_start,
+            "last_attempt": timezone.localtime(attempt.attempt_time).isoformat(timespec="seconds"),
+        }
+        attempt.delete()
+        audit_record(actor=actor, action="auth.unlock", request=request, data=released,
+                     comment=_("Login lockout released for %(username)s from %(ip)s.") % released)
+    return released
+
+
+def csv_safe(value) -> str:
+    """A cell that Excel shows as text: formula-looking values get a leading apostrophe."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+AUDIT_CSV_HEADER = ("time", "action", "actor", "username", "studio", "object", "from", "to", "comment", "ip",
+                    "data")
+
+
+def audit_csv_lines(entries):
+    """The rows of an audit export as CSV text, one line at a time, starting with a UTF-8 BOM for Excel."""
+    writer = csv.writer(_Echo())
+    header = [_("Time"), _("Action"), _("Actor"), _("Username"), _("Studio"), _("Object"), _("From state"),
+              _("To state"), _("Comment"), _("IP address"), _("Details")]
+    yield CSV_BOM + writer.writerow([csv_safe(cell) for cell in header])
+    for entry in entries:
+        actor = entry.actor
+        row = [
+            timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+            entry.action,
+            actor.display_name if actor is not None else "",
+            actor.get_username() if actor is not None else (entry.data or {}).get("username", ""),
+            entry.studio.name if entry.studio is not None else "",
+            entry.target_repr,
+            entry.from_state,
+            entry.to_state,
+            entry.comment,
+            entry.ip or "",
+            json.dumps(entry.data, ensure_ascii=False, sort_keys=True) if entry.data else "",
+        ]
+        yield writer.writerow([csv_safe(cell) for cell in row])

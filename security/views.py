@@ -1,0 +1,96 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from core.models import AuditEntry
+from core.services import DomainError, audit_record
+from studios.access import require_office
+
+from . import services
+from .forms import AuditFilterForm
+from .selectors import audit_entries, current_lockouts, get_lockout
+
+PAGE_SIZE = 50
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes answers a locked account/IP pair with this page (AXES_LOCKOUT_CALLABLE)."""
+    return render(request, "security/locked_out.html", {"minutes": settings.AXES_COOLOFF_MINUTES}, status=429)
+
+
+def _filtered_entries(request):
+    form = AuditFilterForm(request.GET or None)
+    if not form.is_bound:
+        return form, audit_entries()
+    if not form.is_valid():
+        return form, AuditEntry.objects.none()
+    data = form.cleaned_data
+    return form, audit_entries(action=data["action"], actor=data["actor"], studio=data["studio"],
+                               date_from=data["date_from"], date_to=data["date_to"], q=data["q"])
+
+
+def _query_string(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def audit_log(request):
+    require_office(request.user)
+    form, entries = _filtered_entries(request)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "security/audit_log.html", {
+        "form": form, "page": page, "query_string": _query_string(request),
+        "lockout_count": len(current_lockouts()),
+    })
+
+
+@login_required
+def audit_export(request):
+    require_office(request.user)
+    form, entries = _filtered_entries(request)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect(reverse("security:audit_log") + "?" + _query_string(request))
+    filters = {key: value for key, value in request.GET.items() if value and key != "page"}
+    audit_record(actor=request.user, action="audit.export", request=request, data={"filters": filters})
+    filename = _("audit-log") + f"-{timezone.localdate():%Y%m%d}.csv"
+    response = StreamingHttpResponse(services.audit_csv_lines(entries.iterator(chunk_size=1000)),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def lockout_list(request):
+    require_office(request.user)
+    return render(request, "security/lockout_list.html", {
+        "lockouts": current_lockouts(), "limit": settings.AXES_FAILURE_LIMIT, "minutes": settings.AXES_COOLOFF_MINUTES,
+    })
+
+
+@login_required
+def lockout_unlock(request, pk):
+    require_office(request.user)
+    if request.method == "POST":
+        try:
+            released = services.lockout_release(actor=request.user, attempt_id=pk, request=request)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(username)s may log in again from %(ip)s.") % released)
+        return redirect("security:lockouts")
+    lockout = get_lockout(pk)
+    if lockout is None:
+        messages.info(request, _("This lockout has already ended or been released."))
+        return redirect("security:lockouts")
+    return render(request, "security/lockout_unlock.html", {"lockout": lockout})
