@@ -39,3 +39,88 @@ class RuleSettings(models.Model):
     def as_dict(self) -> dict:
         return {name: (float(value) if name == "attendance_min_ratio" else value)
                 for name in self.EDITABLE_FIELDS for value in [getattr(self, name)]}
+
+
+class Kind(models.TextChoices):
+    ANNUAL = "annual", _("Annual assessment")
+    CYCLE = "cycle", _("Cycle assessment")
+
+
+class AssessmentSignoff(models.Model):
+    """An officer's sign-off of a studio's annual or cycle assessment (五, 十四).
+
+    The computed result (with the overrides in force) and the settings it used are stored beside the
+    final grade, so that the page can say when the live result has changed since. For a cycle
+    assessment ``school_year`` is the cycle's first school year. Re-signing replaces the row; the audit
+    log keeps every version.
+    """
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+
+    Kind = Kind
+
+    studio = models.ForeignKey("studios.Studio", on_delete=models.CASCADE, related_name="signoffs",
+                               verbose_name=_("studio"))
+    school_year = models.ForeignKey("studios.SchoolYear", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("school year"))
+    kind = models.CharField(_("assessment"), max_length=10, choices=Kind.choices)
+    result = models.JSONField(_("computed result"))
+    settings_used = models.JSONField(_("settings used"))
+    grade = models.CharField(_("final grade"), max_length=10, choices=Grade.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    person_grades = models.JSONField(_("grades of the host and members"), default=dict, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("signed by"))
+    signed_at = models.DateTimeField(_("signed at"))
+
+    class Meta:
+        ordering = ["-school_year__start_year", "studio__code", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["studio", "school_year", "kind"], name="signoff_once_per_assessment")
+        ]
+        verbose_name = _("assessment sign-off")
+        verbose_name_plural = _("assessment sign-offs")
+
+    def __str__(self):
+        return f"{self.studio} {self.school_year} {self.get_kind_display()}: {self.get_grade_display()}"
+
+
+class RuleOverride(models.Model):
+    """An officer's override of one rule instance, with a written reason (五). The computed status stays."""
+
+    STATUS_CHOICES = [
+        ("met", _("Met")),
+        ("not_met", _("Not met")),
+        ("pending", _("Pending")),
+        ("not_applicable", _("Not applicable")),
+    ]
+
+    studio = models.ForeignKey("studios.Studio", on_delete=models.CASCADE, related_name="rule_overrides",
+                               verbose_name=_("studio"))
+    cycle = models.ForeignKey("studios.Cycle", on_delete=models.CASCADE, related_name="rule_overrides",
+                              verbose_name=_("cycle"))
+    teacher = models.ForeignKey("members.Teacher", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="rule_overrides", verbose_name=_("teacher (empty for the team)"))
+    rule = models.CharField(_("rule"), max_length=30)
+    period = models.CharField(_("period"), max_length=20)
+    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["studio", "period", "rule"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "teacher", "rule", "period"], name="override_once_per_instance"),
+            models.UniqueConstraint(fields=["cycle", "rule", "period"], condition=models.Q(teacher__isnull=True),
+                                    name="override_once_per_team_instance"),
+        ]
+        verbose_name = _("rule override")
+        verbose_name_plural = _("rule overrides")
+
+    def __str__(self):
+        return f"{self.rule} {self.period}: {self.status}"
