@@ -1,0 +1,519 @@
+"""Exports as classes, in the manner of pretix's exporters: each has an identifier, a Chinese name and
+description (translated), its options as form fields, a row estimate and a generator of sheets. They all write
+through excel.writer, so every text cell is text and every printable sheet looks the same.
+
+Two families:
+- assessment sheets (banner summary, studio sheet): printable, a title row, coloured statuses, a legend;
+- ledger-layout exports (rosters, activities, works, funds, the whole ledger): the sheets of the ledger
+  workbook with its Chinese headers in row 1, so that the file can be imported again unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+
+from django import forms
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, Attendance
+from members.models import Teacher, Title
+from records.models import (
+    FundEntry,
+    HostEvaluation,
+    MentoringPair,
+    ResearchProject,
+    StudioDocument,
+    TaskAssignment,
+    Work,
+)
+from studios.models import Cycle, Membership, SchoolYear, Studio
+
+from . import ledger as L
+from . import selectors
+from .writer import PERCENT_FORMAT, Sheet, Styled, legend_sheet
+
+ITERATOR_CHUNK = 2000
+STATUS_LABELS = {"met": "达标", "not_met": "未达标", "pending": "进行中", "not_applicable": "不适用"}
+VERDICT_LABELS = {"pass": "合格", "fail": "不合格", "pending": "待定"}
+GRADE_LABELS = {"excellent": "优秀", "pass": "合格", "fail": "不合格"}
+ROLE_LABELS = {"host": "主持人", "member": "成员"}
+KIND_LABELS = {"annual": "年度考核", "cycle": "周期考核"}
+SCORE_HEADERS = ("工作态度", "任务完成量", "研究能力", "理论提高", "教学能力")
+
+
+def period_label(period: str) -> str:
+    """'2024-2025-1' → '2024-2025第一学期'; '2024-2025' → '2024-2025学年'; 'cycle' → '本周期'."""
+    if period == "cycle":
+        return "本周期"
+    parts = period.split("-")
+    if len(parts) == 3:
+        return f"{parts[0]}-{parts[1]}{'第一学期' if parts[2] == '1' else '第二学期'}"
+    return f"{period}学年"
+
+
+# --- the base classes -----------------------------------------------------------------------------------------
+
+
+class Exporter:
+    identifier = ""
+    verbose_name = ""
+    description = ""
+    scope = "banner"  # "banner": office only; "studio": the studio's host or the office, for one studio
+    printable = False
+
+    def __init__(self, *, options: dict | None = None, studio: Studio | None = None, user=None):
+        self.options = options or {}
+        self.studio = studio
+        self.user = user
+
+    @classmethod
+    def form_fields(cls) -> dict[str, forms.Field]:
+        return {}
+
+    def estimate_rows(self) -> int:
+        return 0
+
+    def sheets(self) -> Iterable[Sheet]:
+        raise AssertionError("an exporter lists its sheets")
+
+    def filename(self) -> str:
+        stem = str(self.verbose_name)
+        if self.studio is not None:
+            stem = f"{self.studio.name}-{stem}"
+        return f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
+
+    def audit_data(self) -> dict:
+        data = {key: (value.label if isinstance(value, SchoolYear) else
+                      value.isoformat() if isinstance(value, datetime.date) else value)
+                for key, value in self.options.items()}
+        return {"exporter": self.identifier, "studio": self.studio.code if self.studio else None, **data}
+
+
+def _year_field():
+    return forms.ModelChoiceField(label=_("School year"), queryset=SchoolYear.objects.all(), to_field_name="start_year",
+                                  empty_label=None)
+
+
+def _kind_field():
+    return forms.ChoiceField(label=_("Assessment"), choices=[("annual", _("Annual assessment")),
+                                                             ("cycle", _("Cycle assessment"))])
+
+
+def _as_of_field():
+    return forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                           help_text=_("Leave empty for today."))
+
+
+class AssessmentExporter(Exporter):
+    printable = True
+
+    @classmethod
+    def form_fields(cls):
+        return {"school_year": _year_field(), "kind": _kind_field(), "as_of": _as_of_field()}
+
+    @property
+    def school_year(self) -> SchoolYear:
+        return self.options["school_year"]
+
+    @property
+    def kind(self) -> str:
+        return self.options.get("kind") or "annual"
+
+    @property
+    def as_of(self) -> datetime.date:
+        return self.options.get("as_of") or timezone.localdate()
+
+    def studios(self):
+        return [self.studio] if self.studio is not None else Studio.objects.all()
+
+    def results(self) -> Iterator[dict]:
+        return selectors.iter_assessment_results(studios=self.studios(), school_year=self.school_year,
+                                                 kind=self.kind, as_of=self.as_of)
+
+    def period_text(self) -> str:
+        if self.kind == "cycle":
+            return f"{self.school_year.label}学年所在周期 · {KIND_LABELS['cycle']}"
+        return f"{self.school_year.label}学年 · {KIND_LABELS['annual']}"
+
+    def subtitle(self) -> str:
+        return f"统计截至 {self.as_of:%Y-%m-%d}　导出于 {timezone.localtime():%Y-%m-%d %H:%M}"
+
+    def filename(self) -> str:
+        stem = f"{self.school_year.label}-{KIND_LABELS[self.kind]}-{self.verbose_name}"
+        if self.studio is not None:
+            stem = f"{self.studio.name}-{stem}"
+        return f"{stem}.xlsx"
+
+
+def _instance_cell(instance: dict) -> Styled:
+    status = instance.get("override", {}).get("status") if instance.get("override") else None
+    shown = status or instance["status"]
+    text = STATUS_LABELS.get(shown, shown)
+    required, actual = instance.get("required"), instance.get("actual")
+    if shown != "not_applicable" and required is not None and actual is not None:
+        text += f"（{_number(actual)}/{_number(required)}）"
+    if status:
+        text += "※"
+    return Styled(text, status=shown)
+
+
+def _number(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _columns(blocks: Iterable[dict]) -> list[tuple[str, str, str]]:
+    """The (rule, period, title) columns that occur in these blocks: rule order, then period order."""
+    from assessments.rules import REGISTRY
+
+    order = {rule.id: index for index, rule in enumerate(REGISTRY)}
+    seen = {}
+    for block in blocks:
+        for instance in block["rules"]:
+            seen.setdefault((instance["rule"], instance["period"]), instance.get("title", instance["rule"]))
+    return sorted(((rule, period, title) for (rule, period), title in seen.items()),
+                  key=lambda column: (order.get(column[0], 99), _period_key(column[1])))
+
+
+def _period_key(period: str):
+    if period == "cycle":
+        return (9999, 9)
+    parts = period.split("-")
+    return (int(parts[0]), int(parts[2]) if len(parts) == 3 else 8)
+
+
+def _verdict_cell(block: dict) -> Styled:
+    verdict = block.get("final_verdict", block["verdict"])
+    return Styled(VERDICT_LABELS.get(verdict, verdict), status=verdict)
+
+
+def _rate_cell(block: dict) -> Styled:
+    rate = block.get("final_compliance_rate", block.get("compliance_rate"))
+    return Styled(rate, number_format=PERCENT_FORMAT)
+
+
+def _legend(columns) -> Sheet:
+    rows = [[f"{rule} {title}", period_label(period)] for rule, period, title in columns]
+    rows.append(["※", "该项已由研究中心改判，括号内为（实际/要求）"])
+    return legend_sheet([["", ""], *rows])
+
+
+class BannerSummaryExporter(AssessmentExporter):
+    identifier = "banner_summary"
+    verbose_name = _("Banner summary of the assessment")
+    description = _("One row per studio: the team rules per period, the verdict, the compliance rate and the "
+                    "sign-off. Printable on A4.")
+
+    def estimate_rows(self) -> int:
+        return Studio.objects.count()
+
+    def sheets(self):
+        results = list(self.results())
+        columns = _columns(result["team"] for result in results)
+        headers = ["工作室编号", "工作室名称", "主持人"] + [
+            f"{title}\n{period_label(period)}" for _rule, period, title in columns] + [
+            "团队结论", "达标率", "考核结论（含成员）", "终评等级", "签署人", "签署时间"]
+
+        def rows():
+            for result in results:
+                host = next((m["name"] for m in result["members"] if m["role"] == "host"), "")
+                by_key = {(i["rule"], i["period"]): i for i in result["team"]["rules"]}
+                cells = [_instance_cell(by_key[(rule, period)]) if (rule, period) in by_key else ""
+                         for rule, period, _title in columns]
+                signoff = result.get("signoff") or {}
+                overall = _overall(result)
+                grade = GRADE_LABELS.get(signoff.get("grade"), "") if signoff else ""
+                yield [result["studio"], result.get("studio_name", ""), host, *cells, _verdict_cell(result["team"]),
+                       _rate_cell(result["team"]), Styled(VERDICT_LABELS[overall], status=overall),
+                       grade or f"未签署（建议：{VERDICT_LABELS[overall]}）", signoff.get("by", ""),
+                       (signoff.get("at") or "")[:16].replace("T", " ")]
+
+        widths = [12, 22, 10] + [13] * len(columns) + [10, 9, 12, 18, 10, 16]
+        yield Sheet(name="考核汇总", headers=headers, rows=rows(), widths=widths, printable=True,
+                    title=f"{settings.BUREAU_NAME} 名师工作室考核汇总表（{self.period_text()}）",
+                    subtitle=self.subtitle(), freeze_columns=2)
+        yield _legend(columns)
+
+
+def _overall(result: dict) -> str:
+    finals = [result["team"].get("final_verdict", result["team"]["verdict"])] + [
+        m.get("final_verdict", m["verdict"]) for m in result["members"]]
+    return "fail" if "fail" in finals else "pending" if "pending" in finals else "pass"
+
+
+class StudioSheetExporter(AssessmentExporter):
+    identifier = "studio_sheet"
+    verbose_name = _("Studio assessment sheet")
+    description = _("One row per person: every individual rule, the verdict, the host's evaluation scores and the "
+                    "final grade; the team rules on a second sheet. Printable on A4.")
+    scope = "studio"
+
+    def estimate_rows(self) -> int:
+        return 40
+
+    def _scores(self, studio_id) -> dict[str, list]:
+        years = [self.school_year.start_year]
+        if self.kind == "cycle":
+            cycle = (Cycle.objects.filter(studio_id=studio_id, start_year__start_year__lte=self.school_year.start_year,
+                                          start_year__start_year__gt=self.school_year.start_year - Cycle.YEARS)
+                     .select_related("start_year").first())
+            years = cycle.start_years() if cycle else years
+        scores: dict[str, list] = {}
+        for row in HostEvaluation.objects.filter(studio_id=studio_id, school_year__start_year__in=years).values_list(
+                "teacher__code", *HostEvaluation.SCORE_FIELDS):
+            scores.setdefault(row[0], []).append(row[1:])
+        return {code: [round(sum(values) / len(values), 1) for values in zip(*rows, strict=True)]
+                for code, rows in scores.items()}
+
+    def sheets(self):
+        results = list(self.results())
+        result = results[0] if results else None
+        members = result["members"] if result else []
+        columns = _columns(members)
+        scores = self._scores(self.studio.pk) if result else {}
+        score_note = "（周期平均）" if self.kind == "cycle" else ""
+        headers = ["教师编号", "姓名", "角色"] + [
+            f"{title}\n{period_label(period)}" for _r, period, title in columns] + [
+            "结论", "达标率", *(f"{name}{score_note}" for name in SCORE_HEADERS), "终评等级"]
+        person_grades = ((result or {}).get("signoff") or {}).get("person_grades") or {}
+
+        def rows():
+            for member in members:
+                by_key = {(i["rule"], i["period"]): i for i in member["rules"]}
+                cells = [_instance_cell(by_key[(rule, period)]) if (rule, period) in by_key else ""
+                         for rule, period, _title in columns]
+                verdict = member.get("final_verdict", member["verdict"])
+                grade = GRADE_LABELS.get(person_grades.get(member["teacher"]), "")
+                yield [member["teacher"], member["name"], ROLE_LABELS.get(member["role"], member["role"]), *cells,
+                       _verdict_cell(member), _rate_cell(member),
+                       *(scores.get(member["teacher"]) or [None] * len(SCORE_HEADERS)),
+                       grade or f"未签署（建议：{VERDICT_LABELS.get(verdict, verdict)}）"]
+
+        title = f"{settings.BUREAU_NAME} {self.studio.name}（{self.studio.code}）成员考核表（{self.period_text()}）"
+        yield Sheet(name="成员考核", headers=headers, rows=rows(), printable=True, title=title,
+                    subtitle=self.subtitle(), freeze_columns=2,
+                    widths=[10, 10, 8] + [13] * len(columns) + [8, 9] + [10] * len(SCORE_HEADERS) + [18])
+        team = result["team"]["rules"] if result else []
+        yield Sheet(
+            name="团队指标", headers=["指标", "名称", "条款", "考核期", "状态", "要求", "实际", "依据（编号）", "说明"],
+            rows=([i["rule"], i.get("title", ""), i.get("clause", ""), period_label(i["period"]),
+                   _instance_cell(i), _number(i.get("required")), _number(i.get("actual")),
+                   "、".join(i.get("evidence") or []), i.get("note", "")] for i in team),
+            printable=True, title=f"{settings.BUREAU_NAME} {self.studio.name} 团队指标（{self.period_text()}）",
+            subtitle=self.subtitle(), widths=[16, 22, 10, 18, 14, 7, 7, 30, 40])
+        yield _legend(columns)
+
+
+# --- ledger-layout exports ------------------------------------------------------------------------------------
+
+
+def _d(value):
+    return value if value else None
+
+
+class LedgerRows:
+    """Row generators in the ledger's column order, for all studios or one studio. Each is a fixed number of
+    queries whatever the number of rows (select_related, and prefetches per chunk of the iterator)."""
+
+    def __init__(self, studio: Studio | None = None):
+        self.studio = studio
+
+    def _studio_filter(self, path="studio"):
+        return Q(**{path: self.studio}) if self.studio is not None else Q()
+
+    def teachers(self):
+        queryset = Teacher.objects.select_related("school").order_by("code")
+        if self.studio is not None:
+            queryset = queryset.filter(memberships__studio=self.studio).distinct()
+        return queryset
+
+    def count(self, spec: L.SheetSpec) -> int:
+        return self.queryset(spec).count()
+
+    def queryset(self, spec: L.SheetSpec):
+        studio = self._studio_filter
+        if spec is L.TEACHERS:
+            return self.teachers()
+        if spec is L.STUDIOS:
+            queryset = Studio.objects.order_by("code")
+            return queryset.filter(pk=self.studio.pk) if self.studio else queryset
+        if spec is L.MEMBERS:
+            return Membership.objects.filter(studio()).select_related("studio", "teacher").order_by(
+                "studio__code", "joined_on", "teacher__code")
+        if spec is L.TITLES:
+            return Title.objects.filter(teacher__in=self.teachers().values("pk")).select_related("teacher").order_by(
+                "teacher__code", "awarded_on", "kind")
+        if spec is L.PROJECTS:
+            return ResearchProject.objects.filter(studio()).select_related("studio", "leader").order_by("approved_on",
+                                                                                                        "id")
+        if spec is L.ACTIVITIES:
+            return Activity.objects.filter(studio()).select_related("studio", "organiser", "filing").order_by(
+                "date", "id")
+        if spec is L.ATTENDANCES:
+            return Attendance.objects.filter(studio("activity__studio")).select_related("activity", "teacher").order_by(
+                "activity__date", "activity_id", "teacher__code")
+        if spec is L.WORKS:
+            return Work.objects.filter(studio()).select_related("teacher", "studio").order_by("date", "id")
+        if spec is L.MENTORING:
+            queryset = MentoringPair.objects.select_related("teacher").order_by("started_on", "id")
+            return queryset.filter(teacher__in=self.teachers().values("pk")) if self.studio else queryset
+        if spec is L.TASKS:
+            return TaskAssignment.objects.filter(studio("task__studio")).select_related(
+                "task", "task__studio", "teacher").order_by("task__due_on", "task_id", "teacher__code")
+        if spec is L.DOCUMENTS:
+            return StudioDocument.objects.filter(studio()).select_related("studio", "school_year").order_by(
+                "school_year__start_year", "kind", "id")
+        if spec is L.FUNDS:
+            return FundEntry.objects.filter(studio()).select_related("studio", "school_year").order_by("date", "id")
+        if spec is L.EVALUATIONS:
+            return HostEvaluation.objects.filter(studio()).select_related("studio", "school_year", "teacher").order_by(
+                "school_year__start_year", "studio__code", "teacher__code")
+        raise AssertionError(spec.name)
+
+    def rows(self, spec: L.SheetSpec) -> Iterator[list]:
+        queryset = self.queryset(spec)
+        if spec is L.STUDIOS:
+            queryset = queryset.prefetch_related(
+                Prefetch("cycles", queryset=Cycle.objects.select_related("start_year").order_by(
+                    "-start_year__start_year")),
+                Prefetch("memberships", queryset=Membership.objects.filter(role=Membership.Role.HOST).select_related(
+                    "teacher").order_by("-joined_on")))
+        if spec is L.PROJECTS:
+            queryset = queryset.prefetch_related(Prefetch("participants", queryset=Teacher.objects.order_by("code")))
+        return (getattr(self, f"_row_{spec.name}")(obj) for obj in queryset.iterator(chunk_size=ITERATOR_CHUNK))
+
+    # One method per sheet, named after it; the values follow the spec's column order.
+    def _row_教师(self, t: Teacher):
+        return [t.code, t.name, L.label_for(L.GENDERS, t.gender), t.birth_date, t.school.name if t.school else "",
+                t.subject, L.label_for(L.STAGES, t.stage), L.YES if t.is_rural else L.NO, t.phone]
+
+    def _row_工作室(self, s: Studio):
+        cycles = list(s.cycles.all())
+        hosts = list(s.memberships.all())
+        return [s.code, s.name, s.subject, L.label_for(L.STAGES, s.stage),
+                cycles[0].start_year.label if cycles else "", hosts[0].teacher.code if hosts else ""]
+
+    def _row_成员(self, m: Membership):
+        return [m.studio.code, m.teacher.code, L.label_for(L.ROLES, m.role), m.joined_on, _d(m.left_on)]
+
+    def _row_荣誉(self, t: Title):
+        return [t.teacher.code, L.label_for(L.TITLE_KINDS, t.kind), L.label_for(L.LEVELS, t.level), t.awarded_on]
+
+    def _row_课题(self, p: ResearchProject):
+        return [p.ref, p.studio.code, p.title, L.label_for(L.LEVELS, p.level), p.approved_on, _d(p.concluded_on),
+                p.leader.code, "、".join(t.code for t in p.participants.all())]
+
+    def _row_活动(self, a: Activity):
+        filing = getattr(a, "filing", None)
+        if filing is None or filing.status not in L.FILING_STATUSES.values():
+            filing_word, approved_on, number = L.NO_FILING if filing is None else "", None, ""
+        else:
+            filing_word = L.label_for(L.FILING_STATUSES, filing.status)
+            approved_on, number = filing.approved_on, filing.doc_number or ""
+        return [a.ref, a.studio.code, a.title, L.label_for(L.ACTIVITY_KINDS, a.kind), L.label_for(L.SCOPES, a.scope),
+                a.date, a.organiser.code if a.organiser else "", L.label_for(L.ACTIVITY_STATUSES, a.status),
+                filing_word, _d(approved_on), number, L.YES if a.attendance_required else L.NO]
+
+    def _row_考勤(self, a: Attendance):
+        return [a.activity.ref, a.teacher.code, L.label_for(L.ATTENDANCE, a.status)]
+
+    def _row_成果(self, w: Work):
+        return [w.ref, w.teacher.code, w.studio.code, L.label_for(L.WORK_KINDS, w.kind), w.title, w.date,
+                w.char_count]
+
+    def _row_帮扶(self, p: MentoringPair):
+        return [p.ref, p.teacher.code, p.mentee_name, p.mentee_school, p.started_on, _d(p.ended_on)]
+
+    def _row_任务(self, a: TaskAssignment):
+        return [a.task.ref, a.task.studio.code, a.task.title, a.task.due_on, a.teacher.code, _d(a.completed_on)]
+
+    def _row_工作室材料(self, d: StudioDocument):
+        return [d.ref, d.studio.code, L.label_for(L.DOCUMENT_KINDS, d.kind), d.school_year.label, _d(d.submitted_on),
+                L.label_for(L.REVIEW_STATUSES, d.status)]
+
+    def _row_经费(self, f: FundEntry):
+        return [f.ref, f.studio.code, f.school_year.label, L.label_for(L.FUND_KINDS, f.kind), f.amount,
+                L.label_for(L.FUND_CATEGORIES, f.category), f.date, f.description]
+
+    def _row_主持人评价(self, e: HostEvaluation):
+        return [e.studio.code, e.school_year.label, e.teacher.code,
+                *(getattr(e, name) for name in HostEvaluation.SCORE_FIELDS)]
+
+
+def ledger_sheet(spec: L.SheetSpec, rows) -> Sheet:
+    return Sheet(name=spec.name, headers=spec.headers, rows=rows, widths=[c.width for c in spec.columns],
+                 freeze_columns=1)
+
+
+class LedgerExporter(Exporter):
+    """Sheets of the ledger workbook, filled from the database; importable again as they are."""
+
+    specs: tuple[L.SheetSpec, ...] = ()
+
+    @classmethod
+    def form_fields(cls):
+        return {}
+
+    def ledger_rows(self) -> LedgerRows:
+        return LedgerRows(self.studio)
+
+    def estimate_rows(self) -> int:
+        source = self.ledger_rows()
+        return sum(source.count(spec) for spec in self.specs)
+
+    def sheets(self):
+        source = self.ledger_rows()
+        for spec in self.specs:
+            yield ledger_sheet(spec, source.rows(spec))
+
+
+class RosterExporter(LedgerExporter):
+    identifier = "rosters"
+    verbose_name = _("Rosters")
+    description = _("Teachers, studios, memberships and titles, in the ledger's layout.")
+    specs = (L.TEACHERS, L.STUDIOS, L.MEMBERS, L.TITLES)
+
+
+class ActivityExporter(LedgerExporter):
+    identifier = "activities"
+    verbose_name = _("Activities, filings and attendance")
+    description = _("Every activity with its filing (备案) and the attendance, in the ledger's layout.")
+    specs = (L.ACTIVITIES, L.ATTENDANCES)
+
+
+class WorkExporter(LedgerExporter):
+    identifier = "works"
+    verbose_name = _("Works")
+    description = _("Papers, reflections, designs, cases, summaries and plans, in the ledger's layout.")
+    specs = (L.WORKS,)
+
+
+class FundExporter(LedgerExporter):
+    identifier = "funds"
+    verbose_name = _("Funds")
+    description = _("Allocations and expenses, in the ledger's layout.")
+    specs = (L.FUNDS,)
+
+
+class FullLedgerExporter(LedgerExporter):
+    identifier = "ledger"
+    verbose_name = _("Whole ledger")
+    description = _("Every sheet of the ledger workbook; it can be imported again as it is.")
+    specs = L.SHEETS
+
+
+EXPORTERS: dict[str, type[Exporter]] = {
+    cls.identifier: cls
+    for cls in (BannerSummaryExporter, StudioSheetExporter, RosterExporter, ActivityExporter, WorkExporter,
+                FundExporter, FullLedgerExporter)
+}
+BANNER_EXPORTERS = [cls for cls in EXPORTERS.values() if cls.scope == "banner"]
+STUDIO_EXPORTERS = [cls for cls in EXPORTERS.values() if cls.scope == "studio"] + [
+    cls for cls in EXPORTERS.values() if issubclass(cls, LedgerExporter)]
+
+
+def exporter_for(identifier: str) -> type[Exporter] | None:
+    return EXPORTERS.get(identifier)
