@@ -32,6 +32,8 @@ def pytest_collection_modifyitems(config, items):
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_FILES_ACCEL_PREFIX = ""
+    # Factories hash a password for every user; the production hasher would make the suite crawl.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -140,7 +140,8 @@ STORAGES = {
 
 # Uploads are private: kept outside STATIC_ROOT, never given a URL, served only by views that check access.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = None
+# No URL pattern serves this prefix; it is set only because Django's test live server expects one.
+MEDIA_URL = "/_private_media_is_never_served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Under production nginx sends private files itself: the view answers with X-Accel-Redirect to this prefix.
