@@ -1,0 +1,81 @@
+"""``manage.py assess``: the assessment as JSON, exactly as /shared/spec/assessment-json.md.
+
+    manage.py assess --studio WS-01 --year 2024-2025 [--cycle] [--as-of 2025-09-30] --format json
+    manage.py assess --all --year 2024-2025 [--cycle] [--as-of ...] --format json
+
+One studio prints one JSON object (indented); ``--all`` prints a JSON list with one object per line,
+written as each studio is assessed so that a whole region does not have to sit in memory. With ``--all``
+the studios whose cycles do not contain the year are left out (a studio created later, or dissolved
+earlier); when no studio's cycle contains it the year is unknown and the command fails. Errors go to
+standard error with a non-zero exit status: an unknown studio, a malformed or unknown year, a year
+outside the studio's cycles, a malformed as-of date.
+"""
+
+import datetime
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from assessments.engine import ANNUAL, CYCLE
+from assessments.selectors import iter_assessment_results
+from studios.models import Cycle, SchoolYear, Studio
+
+
+def _json(value, **options) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, **options)
+
+
+class Command(BaseCommand):
+    help = "Print the annual or cycle assessment of one studio or of every studio as JSON."
+
+    def add_arguments(self, parser):
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--studio", metavar="CODE", help="the studio's code, e.g. WS-01")
+        which.add_argument("--all", action="store_true", help="every studio whose cycle contains the year")
+        parser.add_argument("--year", required=True, metavar="YYYY-YYYY", help="a school year, e.g. 2024-2025")
+        parser.add_argument("--cycle", action="store_true",
+                            help="assess the whole cycle containing the year instead of the year")
+        parser.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
+                            help="assess as of this day (default today, Asia/Shanghai)")
+        parser.add_argument("--format", choices=["json"], default="json")
+
+    def handle(self, *args, **options):
+        try:
+            start_year = SchoolYear.parse_label(options["year"])
+        except ValueError:
+            raise CommandError(f"Unknown school year {options['year']!r}: write it like 2024-2025.") from None
+        as_of = timezone.localdate()
+        if options["as_of"]:
+            try:
+                as_of = datetime.date.fromisoformat(options["as_of"])
+            except ValueError:
+                raise CommandError(f"Bad --as-of date {options['as_of']!r}: write it like 2025-09-30.") from None
+        kind = CYCLE if options["cycle"] else ANNUAL
+        school_year = SchoolYear.objects.filter(start_year=start_year).first() or SchoolYear(
+            start_year=start_year, **SchoolYear.default_dates(start_year))
+
+        if options["all"]:
+            self._all(school_year, kind, as_of)
+            return
+        studio = Studio.objects.filter(code=options["studio"]).first()
+        if studio is None:
+            raise CommandError(f"Unknown studio {options['studio']!r}.")
+        results = list(iter_assessment_results(studios=[studio], school_year=school_year, kind=kind, as_of=as_of))
+        if not results:
+            cycles = ", ".join(c.label for c in Cycle.objects.filter(studio=studio).select_related("start_year"))
+            raise CommandError(f"The school year {school_year.label} is not in a cycle of studio {studio.code} "
+                               f"(its cycles: {cycles or 'none'}).")
+        self.stdout.write(_json(results[0], indent=2))
+
+    def _all(self, school_year, kind, as_of):
+        results = iter_assessment_results(studios=Studio.objects.all(), school_year=school_year, kind=kind,
+                                          as_of=as_of)
+        first = next(results, None)
+        if first is None:
+            raise CommandError(f"No studio has a cycle containing the school year {school_year.label}.")
+        write = self.stdout.write
+        write("[\n" + _json(first, separators=(",", ":")), ending="")
+        for result in results:
+            write(",\n" + _json(result, separators=(",", ":")), ending="")
+        write("\n]")
