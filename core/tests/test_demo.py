@@ -1,0 +1,37 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from members.models import Title
+from studios.models import Membership, Studio
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_a_lived_in_banner_once():
+    call_command("seed_demo", stdout=StringIO())
+
+    studios = list(Studio.objects.prefetch_related("memberships", "cycles"))
+    assert len(studios) == 8
+    assert {studio.stage for studio in studios} == {"kindergarten", "primary", "junior", "senior"}
+    for studio in studios:
+        current = [m for m in studio.memberships.all() if m.left_on is None]
+        assert sum(m.role == Membership.Role.HOST for m in current) == 1
+        assert 6 <= sum(m.role == Membership.Role.MEMBER for m in studio.memberships.all()) <= 13
+        assert studio.cycles.get().start_year.label == "2024-2025"
+    assert Title.objects.count() > 60
+
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "not loaded" in out.getvalue()
+    assert Studio.objects.count() == 8
+
+
+def test_demo_logins_name_one_account_per_role():
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    for role in ("管理员", "教研中心", "主持人", "成员"):
+        assert role in text
