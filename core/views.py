@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from studios.access import can_view_upload
@@ -22,6 +23,7 @@ def home(request):
     return render(request, "core/home.html", {"panels": panels_for(request)})
 
 
+@xframe_options_sameorigin
 @login_required
 def upload_download(request, pk):
     upload = get_object_or_404(Upload, pk=pk)

@@ -1,0 +1,106 @@
+import datetime
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import AuditEntry
+
+LIST_URL = reverse("security:lockouts")
+
+
+def _attempt(username="zhanglaoshi", ip="10.0.0.5", failures=5, minutes_ago=1):
+    attempt = AccessAttempt.objects.create(
+        username=username, ip_address=ip, user_agent="test", failures_since_start=failures, get_data="",
+        post_data="", http_accept="", path_info="/accounts/login/",
+    )
+    # attempt_time is set on creation; move it back to when the last failure happened.
+    AccessAttempt.objects.filter(pk=attempt.pk).update(
+        attempt_time=timezone.now() - datetime.timedelta(minutes=minutes_ago))
+    return attempt
+
+
+@pytest.mark.parametrize("role,status", [
+    ("member_a", 403), ("host_a", 403), ("member_b", 403), ("host_b", 403), ("officer", 200), ("admin", 200),
+])
+def test_lockout_pages_are_for_the_office_only(banner, client_for, role, status):
+    attempt = _attempt()
+    client = client_for(banner.users[role])
+    assert client.get(LIST_URL).status_code == status
+    unlock_url = reverse("security:lockout_unlock", args=[attempt.pk])
+    assert client.get(unlock_url).status_code == status
+    if status == 403:
+        assert client.post(unlock_url).status_code == 403
+        assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_anonymous_cannot_unlock(banner, client):
+    attempt = _attempt()
+    response = client.post(reverse("security:lockout_unlock", args=[attempt.pk]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_list_shows_only_current_lockouts(banner, client_for, django_assert_max_num_queries):
+    _attempt(username="locked-now")
+    _attempt(username="too-few-failures", failures=2)
+    _attempt(username="lock-expired", minutes_ago=16)
+    client = client_for(banner.officer)
+    response = client.get(LIST_URL)
+    body = response.content.decode()
+    assert "locked-now" in body and "too-few-failures" not in body and "lock-expired" not in body
+    assert body.count('data-testid="lockout-row"') == 1
+    assert "登录锁定" in body and "15 分钟" in body
+    for index in range(10):
+        _attempt(username=f"more-{index}", ip=f"10.0.1.{index}")
+    with django_assert_max_num_queries(8):
+        response = client.get(LIST_URL)
+    assert response.content.decode().count('data-testid="lockout-row"') == 11
+
+
+def test_get_asks_for_confirmation_and_changes_nothing(banner, client_for):
+    attempt = _attempt()
+    response = client_for(banner.officer).get(reverse("security:lockout_unlock", args=[attempt.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200 and "解除登录锁定" in body and "zhanglaoshi" in body
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_officer_unlocks_and_the_person_can_log_in_again(banner, client_for):
+    teacher = banner.a.members[0].user
+    person = Client()
+    for _index in range(5):
+        person.post(reverse("login"), {"username": teacher.username, "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    attempt = AccessAttempt.objects.get(username=teacher.username)
+    officer = client_for(banner.officer)
+    response = officer.post(reverse("security:lockout_unlock", args=[attempt.pk]), REMOTE_ADDR="10.9.9.9",
+                            follow=True)
+    assert "现在可以从 10.0.0.9 重新登录" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+    entry = AuditEntry.objects.get(action="auth.unlock")
+    assert entry.actor == banner.officer and entry.ip == "10.9.9.9"
+    assert entry.data["username"] == teacher.username and entry.data["ip"] == "10.0.0.9"
+    assert entry.data["failures"] == 5
+    login = person.post(reverse("login"), {"username": teacher.username, "password": "pass-1234-word"},
+                        REMOTE_ADDR="10.0.0.9")
+    assert login.status_code == 302
+
+
+def test_unlocking_twice_says_so_and_writes_nothing(banner, client_for):
+    attempt = _attempt()
+    officer = client_for(banner.officer)
+    url = reverse("security:lockout_unlock", args=[attempt.pk])
+    officer.post(url)
+    response = officer.post(url, follow=True)
+    assert "该锁定已到期或已被解除" in response.content.decode()
+    assert AuditEntry.objects.filter(action="auth.unlock").count() == 1
+    response = officer.get(url, follow=True)
+    assert "该锁定已到期或已被解除" in response.content.decode()
+
+
+def test_audit_log_links_to_the_lockouts_with_their_number(banner, client_for):
+    _attempt()
+    body = client_for(banner.officer).get(reverse("security:audit_log")).content.decode()
+    assert reverse("security:lockouts") in body and 'text-bg-danger">1<' in body
