@@ -53,3 +53,11 @@ def test_uploads_live_outside_anything_served_statically(settings):
         assert not media.is_relative_to(root) and not root.is_relative_to(media)
     with pytest.raises(Resolver404):
         resolve(settings.MEDIA_URL + "private/2025/01/x.pdf")
+
+
+@pytest.mark.django_db
+def test_pages_are_chinese_by_default_and_switch_to_english(client):
+    assert "登录" in client.get("/accounts/login/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    page = client.get("/accounts/login/").content.decode()
+    assert "Log in" in page and "登录" not in page.split("</nav>", 1)[1].split("<footer")[0]
