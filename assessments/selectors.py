@@ -36,8 +36,9 @@ PERIOD_WORDS = {"semester": "本学期", "year": "本学年", "cycle": "本周�
 
 
 def current_settings() -> Settings:
-    """The office's thresholds as the engine's Settings (one query)."""
-    return Settings.from_dict(RuleSettings.current().as_dict())
+    """The office's thresholds as the engine's Settings (one query; a read never creates the row)."""
+    row = RuleSettings.objects.filter(pk=1).first() or RuleSettings()
+    return Settings.from_dict(row.as_dict())
 
 
 def school_year_on(day: datetime.date) -> SchoolYear:

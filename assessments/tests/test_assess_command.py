@@ -1,0 +1,117 @@
+"""manage.py assess: the JSON of assessment-json.md, and clear errors with a non-zero status."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from assessments import services
+from assessments.management.commands.assess import Command
+from records.models import Work
+from studios.tests.factories import make_studio, school_year
+
+D = datetime.date
+
+
+def run(*args) -> object:
+    out = io.StringIO()
+    call_command("assess", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_one_studio_annual_has_the_spec_shape(banner):
+    Work.objects.create(teacher=banner.a.members[0], studio=banner.a.studio, kind="paper", title="论文",
+                        date=D(2025, 3, 1), char_count=1800, code="W-1")
+    result = run("--studio", "WS-A", "--year", "2024-2025", "--as-of", "2025-09-30", "--format", "json")
+    assert result["studio"] == "WS-A"
+    assert result["kind"] == "annual"
+    assert result["period"] == {"label": "2024-2025", "start": "2024-09-01", "end": "2025-08-31"}
+    assert result["as_of"] == "2025-09-30"
+    assert result["settings"]["paper_min_chars"] == 1800
+    assert result["settings"]["reflection_min_chars"] == 900
+    assert result["settings"]["young_max_age"] == 35
+    assert result["team"]["verdict"] in ("pass", "fail", "pending")
+    for instance in result["team"]["rules"]:
+        assert {"rule", "period", "status", "required", "actual", "evidence"} <= set(instance)
+    assert [m["role"] for m in result["members"]][0] == "host"
+    codes = [m["teacher"] for m in result["members"][1:]]
+    assert codes == sorted(codes)
+    member = next(m for m in result["members"] if m["teacher"] == banner.a.members[0].code)
+    assert {"teacher", "name", "role", "verdict", "compliance_rate", "rules", "final_verdict"} <= set(member)
+    papers = {i["period"]: i for i in member["rules"] if i["rule"] == "I-PAPER"}
+    assert papers["2024-2025-2"] == {**papers["2024-2025-2"], "status": "met", "required": 1, "actual": 1,
+                                     "evidence": ["W-1"]}
+    assert papers["2024-2025-1"]["status"] == "not_met"
+
+
+def test_cycle_lists_the_instances_of_all_three_years(banner):
+    result = run("--studio", "WS-A", "--year", "2025-2026", "--cycle", "--as-of", "2025-09-30", "--format", "json")
+    assert result["kind"] == "cycle"
+    assert result["period"]["label"] == "cycle"
+    periods = {i["period"] for i in result["members"][1]["rules"]}
+    assert {"2024-2025-1", "2025-2026-2", "2026-2027", "cycle"} <= periods
+
+
+def test_all_prints_a_list_and_leaves_out_studios_outside_their_cycle(banner):
+    make_studio(code="WS-NEW", start_year=2026)
+    results = run("--all", "--year", "2024-2025", "--as-of", "2025-09-30", "--format", "json")
+    assert [r["studio"] for r in results] == ["WS-A", "WS-B"]
+    later = run("--all", "--year", "2026-2027", "--as-of", "2027-09-30")
+    assert [r["studio"] for r in later] == ["WS-A", "WS-B", "WS-NEW"]
+
+
+def test_overrides_show_beside_the_status(banner):
+    services.override_create(actor=banner.officer, studio=banner.a.studio, teacher=None, rule="T-PLAN",
+                             period="2024-2025", status="met", reason="纸本计划已审")
+    result = run("--studio", "WS-A", "--year", "2024-2025", "--as-of", "2025-09-30")
+    plan = next(i for i in result["team"]["rules"] if i["rule"] == "T-PLAN")
+    assert plan["status"] == "not_met"
+    assert plan["override"] == {**plan["override"], "status": "met", "reason": "纸本计划已审", "by": "officer"}
+    assert "final_verdict" in result["team"]
+
+
+def test_as_of_defaults_to_today(banner):
+    result = run("--studio", "WS-A", "--year", "2024-2025")
+    assert result["as_of"] == timezone.localdate().isoformat()
+
+
+def test_a_year_without_its_own_calendar_row_uses_the_default(banner):
+    school_year(2024)
+    result = run("--studio", "WS-A", "--year", "2026-2027", "--as-of", "2026-10-01")
+    assert result["period"] == {"label": "2026-2027", "start": "2026-09-01", "end": "2027-08-31"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--studio", "WS-NONE", "--year", "2024-2025"], "Unknown studio"),
+    (["--studio", "WS-A", "--year", "2024"], "Unknown school year"),
+    (["--studio", "WS-A", "--year", "2024-2026"], "Unknown school year"),
+    (["--studio", "WS-A", "--year", "2027-2028"], "not in a cycle"),
+    (["--studio", "WS-A", "--year", "2023-2024", "--cycle"], "not in a cycle"),
+    (["--all", "--year", "2030-2031"], "No studio"),
+    (["--studio", "WS-A", "--year", "2024-2025", "--as-of", "30/09/2025"], "Bad --as-of"),
+])
+def test_errors_are_clear(banner, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("assess", *args, stdout=io.StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_line_exits_non_zero_with_the_message_on_stderr(banner):
+    out, err = io.StringIO(), io.StringIO()
+    command = Command(stdout=out, stderr=err)
+    with pytest.raises(SystemExit) as exited:
+        command.run_from_argv(["manage.py", "assess", "--studio", "WS-NONE", "--year", "2024-2025", "--format", "json"])
+    assert exited.value.code != 0
+    assert out.getvalue() == ""
+    assert "Unknown studio 'WS-NONE'" in err.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_line_exits_zero_on_success(banner):
+    out = io.StringIO()
+    Command(stdout=out, stderr=io.StringIO()).run_from_argv(
+        ["manage.py", "assess", "--all", "--year", "2024-2025", "--as-of", "2025-09-30", "--format", "json"])
+    assert len(json.loads(out.getvalue())) == 2
