@@ -1,0 +1,411 @@
+"""The assessment pages: who may see what, the sign-off and override flows, the overview and the checklist."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import AssessmentSignoff, RuleOverride, RuleSettings
+from core.models import AuditEntry
+from records.models import Work
+from studios.tests.factories import make_studio
+
+YEAR = "2024-2025"  # the banner's first cycle year; it has ended, so it can be signed off
+QUERY = {"kind": "annual", "year": YEAR}
+
+VIEWERS = ["member_a", "host_a", "officer", "admin"]
+OUTSIDERS = ["member_b", "host_b"]
+OFFICE = ["officer", "admin"]
+TEACHERS = ["member_a", "host_a", "member_b", "host_b"]
+
+
+def studio_url(banner, name="studio"):
+    return reverse(f"assessments:{name}", args=[banner.a.studio.code])
+
+
+def paper(teacher, studio, day, chars=2000, **extra):
+    return Work.objects.create(teacher=teacher, studio=studio, kind=Work.Kind.PAPER, title="论文", date=day,
+                               char_count=chars, char_count_source=Work.CountSource.FILE, **extra)
+
+
+# --- permissions ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["overview", "settings"])
+def test_office_pages_send_anonymous_to_login(banner, client_for, name):
+    response = client_for(None).get(reverse(f"assessments:{name}"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("role", TEACHERS)
+@pytest.mark.parametrize("name", ["overview", "settings"])
+def test_office_pages_forbid_teachers(banner, client_for, role, name):
+    assert client_for(banner.users[role]).get(reverse(f"assessments:{name}")).status_code == 403
+
+
+@pytest.mark.parametrize("role", OFFICE)
+@pytest.mark.parametrize("name", ["overview", "settings"])
+def test_office_pages_open_to_the_office(banner, client_for, role, name):
+    assert client_for(banner.users[role]).get(reverse(f"assessments:{name}")).status_code == 200
+
+
+def test_studio_assessment_sends_anonymous_to_login(banner, client_for):
+    response = client_for(None).get(studio_url(banner), QUERY)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("role", VIEWERS)
+def test_studio_assessment_is_visible_to_the_studio_and_the_office(banner, client_for, role):
+    response = client_for(banner.users[role]).get(studio_url(banner), QUERY)
+    assert response.status_code == 200
+    assert 'data-testid="team-rules"' in response.content.decode()
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_studio_assessment_of_another_studio_is_not_found(banner, client_for, role):
+    assert client_for(banner.users[role]).get(studio_url(banner), QUERY).status_code == 404
+
+
+def test_a_member_sees_the_team_and_only_their_own_row(banner, client_for):
+    me, other = banner.a.members
+    page = client_for(me.user).get(studio_url(banner), QUERY).content.decode()
+    assert f'data-testid="person-{me.code}"' in page
+    assert f'data-testid="person-{other.code}"' not in page
+    assert f'data-testid="person-{banner.a.host.code}"' not in page
+    assert "/override/" not in page
+
+
+def test_the_host_sees_every_row_but_no_office_actions(banner, client_for):
+    page = client_for(banner.a.host.user).get(studio_url(banner), QUERY).content.decode()
+    for teacher in [banner.a.host, *banner.a.members]:
+        assert f'data-testid="person-{teacher.code}"' in page
+    assert "/override/" not in page
+    assert reverse("assessments:signoff", args=[banner.a.studio.code]) not in page
+
+
+def test_a_year_outside_the_studios_cycles_falls_back_to_the_current_one(banner, client_for):
+    response = client_for(banner.officer).get(studio_url(banner), {"kind": "annual", "year": "2001-2002"})
+    assert response.status_code == 200
+    assert "请从列出的学年中选择" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", TEACHERS)
+@pytest.mark.parametrize("name", ["signoff", "override"])
+def test_office_actions_forbid_teachers(banner, client_for, role, name):
+    user = banner.users[role]
+    params = {**QUERY, "rule": "T-PLAN", "period": YEAR, "teacher": ""}
+    assert client_for(user).get(studio_url(banner, name), params).status_code == 403
+    assert client_for(user).post(studio_url(banner, name), {**params, "grade": "pass", "status": "met",
+                                                              "reason": "x"}).status_code == 403
+    assert not AssessmentSignoff.objects.exists()
+    assert not RuleOverride.objects.exists()
+
+
+def test_office_actions_send_anonymous_to_login(banner, client_for):
+    for name in ["signoff", "override"]:
+        response = client_for(None).post(studio_url(banner, name), QUERY)
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+
+
+def test_override_withdrawal_forbids_teachers(banner, client_for):
+    override = make_override(banner)
+    url = reverse("assessments:override_delete", args=[banner.a.studio.code, override.pk])
+    for role in TEACHERS:
+        assert client_for(banner.users[role]).post(url, {"reason": "x"}).status_code == 403
+    assert RuleOverride.objects.filter(pk=override.pk).exists()
+
+
+# --- the studio page ------------------------------------------------------------------------------------------
+
+
+def test_the_page_links_the_evidence_that_counted_and_says_why_the_rest_did_not(banner, client_for):
+    member = banner.a.members[0]
+    counted = paper(member, banner.a.studio, datetime.date(2024, 10, 10))
+    short = paper(member, banner.a.studio, datetime.date(2024, 10, 11), chars=1799)
+    page = client_for(banner.officer).get(studio_url(banner), QUERY).content.decode()
+    assert f'href="{reverse("records:work", args=[counted.pk])}">#W{counted.pk}</a>' in page
+    assert f"#W{short.pk} 字数不足（1799/1800）" in page
+
+
+def test_the_page_shows_the_settings_the_result_used(banner, client_for):
+    RuleSettings.objects.update_or_create(pk=1, defaults={"paper_min_chars": 1500})
+    page = client_for(banner.a.host.user).get(studio_url(banner), QUERY).content.decode()
+    assert "研究论文最低字数: <strong>1500</strong>" in page
+
+
+def test_a_cycle_result_offers_renewal_dissolution_and_removal_to_the_office(banner, client_for):
+    cycle = banner.a.cycle
+    page = client_for(banner.officer).get(studio_url(banner), {"kind": "cycle", "year": YEAR}).content.decode()
+    assert reverse("studios:cycle_renew", args=[banner.a.studio.code, cycle.pk]) in page
+    assert reverse("studios:cycle_dissolve", args=[banner.a.studio.code, cycle.pk]) in page
+    membership = banner.a.studio.memberships.get(teacher=banner.a.members[0])
+    assert reverse("studios:membership_leave", args=[banner.a.studio.code, membership.pk]) in page
+
+
+def test_the_host_gets_no_cycle_decisions(banner, client_for):
+    page = client_for(banner.a.host.user).get(studio_url(banner), {"kind": "cycle", "year": YEAR}).content.decode()
+    assert "/renew/" not in page
+    assert "/leave/" not in page
+
+
+# --- sign-off -------------------------------------------------------------------------------------------------
+
+
+def test_the_signoff_form_shows_each_person_with_the_computed_verdict(banner, client_for):
+    response = client_for(banner.officer).get(studio_url(banner, "signoff"), QUERY)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for teacher in [banner.a.host, *banner.a.members]:
+        assert f'name="person_{teacher.code}"' in page
+
+
+def signoff_data(banner, grade="fail", comment="", person="fail"):
+    data = {**QUERY, "grade": grade, "comment": comment}
+    for teacher in [banner.a.host, *banner.a.members]:
+        data[f"person_{teacher.code}"] = person
+    return data
+
+
+def test_signing_off_stores_the_grades_and_says_so_on_the_page(banner, client_for):
+    client = client_for(banner.officer)
+    response = client.post(studio_url(banner, "signoff"), signoff_data(banner, comment="记录不全"))
+    assert response.status_code == 302
+    signoff = AssessmentSignoff.objects.get()
+    assert signoff.grade == "fail"
+    assert signoff.person_grades[banner.a.members[0].code] == "fail"
+    assert AuditEntry.objects.filter(action="assessment.signoff").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="signoff-grade">不合格<' in page
+    assert 'data-testid="signoff-diff"' not in page
+
+
+def test_a_grade_departing_from_the_verdict_without_a_comment_is_refused_in_chinese(banner, client_for):
+    response = client_for(banner.officer).post(studio_url(banner, "signoff"),
+                                               signoff_data(banner, grade="excellent"))
+    assert response.status_code == 200
+    assert "请填写意见说明理由" in response.content.decode()
+    assert not AssessmentSignoff.objects.exists()
+
+
+def test_a_signoff_with_a_missing_grade_is_refused_in_chinese(banner, client_for):
+    data = signoff_data(banner, comment="x")
+    del data[f"person_{banner.a.members[0].code}"]
+    response = client_for(banner.officer).post(studio_url(banner, "signoff"), data)
+    assert response.status_code == 200
+    assert "这个字段是必填项" in response.content.decode()
+    assert not AssessmentSignoff.objects.exists()
+
+
+def test_records_changed_after_signoff_show_a_banner_with_the_difference(banner, client_for):
+    client = client_for(banner.officer)
+    client.post(studio_url(banner, "signoff"), signoff_data(banner, comment="记录不全"))
+    member = banner.a.members[0]
+    paper(member, banner.a.studio, datetime.date(2024, 10, 10))
+    page = client.get(studio_url(banner), QUERY).content.decode()
+    assert 'data-testid="signoff-diff"' in page
+    assert "签批后记录有变化" in page
+    assert f"{member.name} · 每学期一篇研究论文（2024-2025 第一学期）：未达标 → 达标" in page
+
+
+# --- overrides ------------------------------------------------------------------------------------------------
+
+
+def override_params(banner, **extra):
+    return {**QUERY, "teacher": banner.a.members[0].code, "rule": "I-PAPER", "period": f"{YEAR}-1", **extra}
+
+
+def make_override(banner):
+    from assessments import services
+
+    return services.override_create(actor=banner.officer, studio=banner.a.studio, teacher=banner.a.members[0],
+                                    rule="I-PAPER", period=f"{YEAR}-1", status="met", reason="纸质稿已核")
+
+
+def test_the_override_page_shows_the_instance_and_asks_for_a_reason(banner, client_for):
+    response = client_for(banner.officer).get(studio_url(banner, "override"), override_params(banner))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "每学期一篇研究论文" in page
+    assert 'name="reason"' in page
+    assert not RuleOverride.objects.exists()
+
+
+def test_an_override_without_a_reason_is_refused_in_chinese_and_nothing_changes(banner, client_for):
+    response = client_for(banner.officer).post(studio_url(banner, "override"),
+                                               override_params(banner, status="met", reason="   "))
+    assert response.status_code == 200
+    assert "请填写调整理由" in response.content.decode()
+    assert not RuleOverride.objects.exists()
+
+
+def test_an_override_of_an_unknown_instance_is_not_found(banner, client_for):
+    client = client_for(banner.officer)
+    bad = [override_params(banner, rule="I-NOPE"), override_params(banner, period="2030-2031-1"),
+           override_params(banner, teacher=banner.b.members[0].code), override_params(banner, year="1999-2000")]
+    for params in bad:
+        assert client.post(studio_url(banner, "override"), {**params, "status": "met", "reason": "x"}).status_code \
+            == 404
+    assert not RuleOverride.objects.exists()
+
+
+def test_an_override_is_recorded_and_shown_beside_the_computed_status(banner, client_for):
+    client = client_for(banner.officer)
+    response = client.post(studio_url(banner, "override"), override_params(banner, status="met", reason="纸质稿已核"))
+    assert response.status_code == 302
+    override = RuleOverride.objects.get()
+    assert (override.status, override.reason, override.created_by) == ("met", "纸质稿已核", banner.officer)
+    assert AuditEntry.objects.filter(action="assessment.override", comment="纸质稿已核").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="override"' in page
+    assert "纸质稿已核" in page
+
+
+def test_a_team_override_needs_no_teacher(banner, client_for):
+    response = client_for(banner.officer).post(studio_url(banner, "override"), {
+        **QUERY, "teacher": "", "rule": "T-PLAN", "period": YEAR, "status": "met", "reason": "纸质计划已审"})
+    assert response.status_code == 302
+    assert RuleOverride.objects.get().teacher is None
+
+
+def test_withdrawing_an_override_needs_a_reason(banner, client_for):
+    override = make_override(banner)
+    url = reverse("assessments:override_delete", args=[banner.a.studio.code, override.pk])
+    client = client_for(banner.officer)
+    assert client.get(url, QUERY).status_code == 200
+    response = client.post(url, {**QUERY, "reason": ""})
+    assert response.status_code == 200
+    assert "请填写撤销理由" in response.content.decode()
+    assert RuleOverride.objects.filter(pk=override.pk).exists()
+    assert client.post(url, {**QUERY, "reason": "核查有误"}).status_code == 302
+    assert not RuleOverride.objects.exists()
+
+
+def test_an_override_of_another_studio_is_not_found(banner, client_for):
+    override = make_override(banner)
+    url = reverse("assessments:override_delete", args=[banner.b.studio.code, override.pk])
+    assert client_for(banner.officer).post(url, {"reason": "x"}).status_code == 404
+
+
+# --- overview -------------------------------------------------------------------------------------------------
+
+
+def test_the_overview_lists_studios_worst_first_with_not_met_counts(banner, client_for):
+    member = banner.a.members[0]
+    for day in (datetime.date(2024, 10, 10), datetime.date(2025, 3, 10)):
+        paper(member, banner.a.studio, day)
+    page = client_for(banner.officer).get(reverse("assessments:overview"), QUERY).content.decode()
+    assert page.index('data-studio="WS-B"') < page.index('data-studio="WS-A"')
+    assert 'data-testid="matrix"' in page
+    assert 'id="overview-charts"' in page
+    assert "vendor/chartjs/chart.umd.min.js" in page
+    assert "<script>" not in page.replace('<script id="overview-charts" type="application/json">', "")
+
+
+def test_the_overview_sorts_by_code_when_asked(banner, client_for):
+    paper(banner.a.members[0], banner.a.studio, datetime.date(2024, 10, 10))
+    page = client_for(banner.officer).get(reverse("assessments:overview"), {**QUERY, "sort": "code"}).content.decode()
+    assert page.index('data-studio="WS-A"') < page.index('data-studio="WS-B"')
+
+
+def test_the_overview_query_count_does_not_grow_with_the_studios(banner, client_for, django_assert_max_num_queries):
+    client = client_for(banner.officer)
+    url = reverse("assessments:overview")
+    client.get(url, QUERY)  # warm caches (content types, settings row)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as two:
+        client.get(url, QUERY)
+    for _index in range(8):
+        make_studio(start_year=2024, members=3)
+    with CaptureQueriesContext(connection) as ten:
+        client.get(url, QUERY)
+    assert len(ten.captured_queries) == len(two.captured_queries)
+
+
+# --- settings -------------------------------------------------------------------------------------------------
+
+
+def test_changing_a_setting_is_recorded_and_listed(banner, client_for):
+    client = client_for(banner.officer)
+    data = {**RuleSettings.current().as_dict(), "paper_min_chars": 2000, "reason": "按新文件"}
+    response = client.post(reverse("assessments:settings"), data)
+    assert response.status_code == 302
+    assert RuleSettings.current().paper_min_chars == 2000
+    page = client.get(reverse("assessments:settings")).content.decode()
+    assert "1800 → <strong>2000</strong>" in page
+    assert "按新文件" in page
+
+
+def test_a_bad_setting_is_refused_in_chinese_and_nothing_changes(banner, client_for):
+    data = {**RuleSettings.current().as_dict(), "young_max_age": 5}
+    response = client_for(banner.officer).post(reverse("assessments:settings"), data)
+    assert response.status_code == 200
+    assert "必须在" in response.content.decode()
+    assert RuleSettings.current().young_max_age == 35
+    assert not AuditEntry.objects.filter(action="rule_settings.update").exists()
+
+
+def test_teachers_cannot_change_settings(banner, client_for):
+    data = {**RuleSettings.current().as_dict(), "paper_min_chars": 10}
+    assert client_for(banner.a.host.user).post(reverse("assessments:settings"), data).status_code == 403
+    assert RuleSettings.current().paper_min_chars == 1800
+
+
+# --- the checklist panel --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def current_studio(db):
+    """A studio whose cycle began this school year, so that the checklist has a current semester."""
+    day = timezone.localdate()
+    return make_studio(code="WS-NOW", start_year=day.year if day.month >= 9 else day.year - 1, members=1)
+
+
+def test_the_checklist_shows_a_members_missing_paper_and_a_link_to_record_it(current_studio, client_for):
+    member = current_studio.members[0]
+    page = client_for(member.user).get(reverse("home")).content.decode()
+    assert 'data-testid="panel-checklist"' in page
+    assert 'data-rule="I-PAPER"' in page
+    assert "还差 1 篇论文" in page
+    assert reverse("records:work_create") + "?kind=paper" in page
+    assert 'data-testid="checklist-team"' not in page
+
+
+def test_the_checklist_shows_a_recorded_paper_as_met(current_studio, client_for):
+    member = current_studio.members[0]
+    paper(member, current_studio.studio, timezone.localdate())
+    page = client_for(member.user).get(reverse("home")).content.decode()
+    start = page.index('data-rule="I-PAPER"')
+    assert 'data-status="met"' in page[start:start + 200]
+
+
+def test_the_host_also_sees_the_team_rules(current_studio, client_for):
+    page = client_for(current_studio.host.user).get(reverse("home")).content.decode()
+    assert 'data-testid="checklist-team"' in page
+    assert 'data-rule="T-SEMINAR"' in page
+    assert 'data-rule="I-PAPER"' not in page  # the host is not asked for papers
+
+
+def test_the_office_and_teachers_in_no_studio_get_no_checklist(banner, client_for):
+    assert 'panel-checklist' not in client_for(banner.officer).get(reverse("home")).content.decode()
+    assert 'panel-checklist' not in client_for(banner.outsider.user).get(reverse("home")).content.decode()
+
+
+def test_my_assessment_page_shows_the_checklist(current_studio, client_for):
+    response = client_for(current_studio.members[0].user).get(reverse("assessments:mine"))
+    assert response.status_code == 200
+    assert 'data-rule="I-PAPER"' in response.content.decode()
+
+
+def test_nav_shows_the_overview_to_the_office_and_my_assessment_to_members(banner, client_for):
+    office_page = client_for(banner.officer).get(reverse("home")).content.decode()
+    member_page = client_for(banner.a.members[0].user).get(reverse("home")).content.decode()
+    overview_link = f'href="{reverse("assessments:overview")}"'
+    assert overview_link in office_page
+    assert overview_link not in member_page
+    assert f'href="{reverse("assessments:mine")}"' in member_page
