@@ -37,6 +37,11 @@ from .forms import (
 from .models import Activity, ActivityPhoto, Attendance, Filing
 
 
+def _posted(request):
+    """The POST data of a POST, even when empty (an unticked box, a confirmation without comment); else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _error_text(error) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
@@ -120,7 +125,7 @@ def _labelled(trail, states):
 def activity_create(request, code):
     studio = get_managed_studio_for_user(request.user, code)
     initial = {"date": request.GET.get("date") or today()}
-    form = ActivityForm(request.POST or None, request.FILES or None, studio=studio, initial=initial)
+    form = ActivityForm(_posted(request), request.FILES if request.method == "POST" else None, studio=studio, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         plan_file = data.pop("plan_file")
@@ -140,7 +145,7 @@ def activity_create(request, code):
 def activity_edit(request, code, pk):
     studio = get_managed_studio_for_user(request.user, code)
     activity = _activity(studio, pk)
-    form = ActivityForm(request.POST or None, request.FILES or None, studio=studio, instance=activity)
+    form = ActivityForm(_posted(request), request.FILES if request.method == "POST" else None, studio=studio, instance=activity)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         plan_file = data.pop("plan_file")
@@ -162,7 +167,7 @@ def activity_mark_held(request, code, pk):
     studio = get_managed_studio_for_user(request.user, code)
     activity = _activity(studio, pk)
     unfiled = activity.needs_filing and not activity.filing_counts
-    form = MarkHeldForm(request.POST or None)
+    form = MarkHeldForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_mark_held(actor=request.user, activity=activity,
@@ -181,7 +186,7 @@ def activity_mark_held(request, code, pk):
 def activity_cancel(request, code, pk):
     studio = get_managed_studio_for_user(request.user, code)
     activity = _activity(studio, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_cancel(actor=request.user, activity=activity, reason=form.cleaned_data["reason"])
@@ -200,7 +205,7 @@ def activity_cancel(request, code, pk):
 def activity_record(request, code, pk):
     studio = get_managed_studio_for_user(request.user, code)
     activity = _activity(studio, pk)
-    form = RecordForm(request.POST or None, request.FILES or None, initial={"summary": activity.summary})
+    form = RecordForm(_posted(request), request.FILES if request.method == "POST" else None, initial={"summary": activity.summary})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -236,7 +241,7 @@ def attendance(request, code, pk):
         messages.error(request, _("Attendance is recorded once the activity has been held."))
         return redirect("activities:detail", code=studio.code, pk=activity.pk)
     roster = services.attendance_roster(activity)
-    form = AttendanceForm(request.POST or None, roster=roster, current=selectors.attendance_map(activity))
+    form = AttendanceForm(_posted(request), roster=roster, current=selectors.attendance_map(activity))
     if request.method == "POST" and form.is_valid():
         try:
             counts = services.attendance_record(actor=request.user, activity=activity,
@@ -274,7 +279,7 @@ def filing_action(request, code, pk, action):
         studio = get_managed_studio_for_user(request.user, code)
     activity = _activity(studio, pk)
     filing = get_object_or_404(Filing, activity=activity)
-    form = (ReturnForm if action == "return" else CommentForm)(request.POST or None)
+    form = (ReturnForm if action == "return" else CommentForm)(_posted(request))
     if request.method == "POST" and form.is_valid():
         kwargs = {"actor": request.user, "filing": filing}
         if action in ("approve", "return", "resubmit"):
