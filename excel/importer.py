@@ -813,8 +813,9 @@ class LedgerImport:
             work = existing.get(row["成果编号"])
             wanted = {"teacher": teacher, "studio": studio, "kind": row["类型"], "title": row["标题"],
                       "date": row["日期"]}
-            if row.has("字数") and (work is None or work.upload_id is None):
-                count = row["字数"]
+            count = row["字数"]
+            if row.has("字数") and (work is None or work.upload_id is None and work.char_count != count):
+                # 字数 for rows with no file, as the ledger records it; a file's own count is never replaced.
                 wanted["char_count"] = count
                 wanted["char_count_source"] = Work.CountSource.LEDGER if count is not None else ""
             self.settle(spec, work or Work(code=row["成果编号"], status=Work.Status.SUBMITTED), wanted,

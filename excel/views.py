@@ -122,7 +122,7 @@ def template_download(request):
 
 
 def _run_export(request, exporter_cls, *, studio=None, back):
-    form = exporter_form_class(exporter_cls)(request.POST or None)
+    form = exporter_form_class(exporter_cls)(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         exporter = exporter_cls(options=form.cleaned_data, studio=studio, user=request.user)
         data, job = services.export_start(user=request.user, exporter=exporter, request=request)

@@ -47,8 +47,8 @@ def test_values_keep_their_types_and_control_characters_are_dropped():
 
 def test_a_printable_sheet_has_title_frozen_header_widths_and_a4_landscape():
     sheet = Sheet(name="汇总", headers=["编号", "名称", "状态"], rows=[["WS-1", "甲", Styled("达标", status="met")]],
-                  widths=[10, 30, 12], title="乌审旗教育体育局 考核汇总表（2024-2025学年）", subtitle="统计截至 2025-09-30",
-                  printable=True, freeze_columns=2)
+                  widths=[10, 30, 12], title="乌审旗教育体育局 考核汇总表（2024-2025学年）",
+                  subtitle="统计截至 2025-09-30", printable=True, freeze_columns=2)
     ws = written(sheet)["汇总"]
     assert ws["A1"].value.startswith("乌审旗教育体育局") and ws["A1"].font.bold
     assert "A1:C1" in {str(r) for r in ws.merged_cells.ranges}
