@@ -1,0 +1,31 @@
+"""In the browser: an admin downloads the banner summary and the file opens with the expected values."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_admin_downloads_the_banner_summary(browser_page, login, banner):
+    page = browser_page
+    login(page, banner.admin)
+    page.get_by_role("link", name="Excel 导入导出").click()
+    assert page.get_by_role("heading", name="Excel 导入导出").is_visible()
+    form = page.get_by_test_id("export-banner_summary")
+    form.get_by_label("学年").select_option("2024")
+    form.get_by_label("考核").select_option("annual")
+    with page.expect_download() as download_info:
+        form.get_by_role("button", name="导出").click()
+    download = download_info.value
+    assert download.suggested_filename == "2024-2025-年度考核-全旗考核汇总表.xlsx"
+    workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    sheet = workbook["考核汇总"]
+    assert sheet["A1"].value.startswith("乌审旗教育体育局 名师工作室考核汇总表（2024-2025学年")
+    assert [cell.value for cell in sheet[3]][:3] == ["工作室编号", "工作室名称", "主持人"]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [(row[0], row[1], row[2]) for row in rows] == [
+        ("WS-A", banner.a.studio.name, banner.a.host.name), ("WS-B", banner.b.studio.name, banner.b.host.name)]
+    assert sheet.page_setup.orientation == "landscape"
+    assert page.console_errors == []
