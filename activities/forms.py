@@ -159,7 +159,7 @@ class MonthField(forms.CharField):
 class CalendarFilterForm(forms.Form):
     month = MonthField(label=_("Month"), required=False, max_length=7)
     view = forms.ChoiceField(label=_("View"), required=False,
-                             choices=[("month", _("Month")), ("list", _("List"))])
+                             choices=[("month", _("Month grid")), ("list", _("List"))])
     studio = forms.ChoiceField(label=_("Studio"), required=False)
 
     def __init__(self, *args, studios=(), **kwargs):
