@@ -12,12 +12,11 @@ set -euo pipefail
 umask 077
 
 APP_DIR=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=deploy/load-env.sh
+. "$APP_DIR/deploy/load-env.sh"
 ENV_FILE=${MINGSHI_ENV_FILE:-/etc/mingshi/mingshi.env}
 if [ -z "${DATABASE_URL+x}" ] && [ -r "$ENV_FILE" ]; then
-  set -a
-  # shellcheck disable=SC1090
-  . "$ENV_FILE"
-  set +a
+  load_env "$ENV_FILE"
 fi
 
 DEST=${1:-${BACKUP_DIR:-/srv/mingshi/backups}}

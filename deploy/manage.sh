@@ -3,12 +3,11 @@
 # Run it as the service user: sudo -u mingshi /srv/mingshi/app/deploy/manage.sh check --deploy
 set -euo pipefail
 APP_DIR=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=deploy/load-env.sh
+. "$APP_DIR/deploy/load-env.sh"
 ENV_FILE=${MINGSHI_ENV_FILE:-/etc/mingshi/mingshi.env}
 if [ -r "$ENV_FILE" ]; then
-  set -a
-  # shellcheck disable=SC1090
-  . "$ENV_FILE"
-  set +a
+  load_env "$ENV_FILE"
 else
   echo "manage.sh: cannot read $ENV_FILE (set MINGSHI_ENV_FILE)" >&2
   exit 1

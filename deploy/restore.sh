@@ -12,14 +12,13 @@ set -euo pipefail
 umask 027
 
 APP_DIR=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=deploy/load-env.sh
+. "$APP_DIR/deploy/load-env.sh"
 backup=${1:?usage: deploy/restore.sh BACKUP_DIR --yes}
 confirm=${2:-}
 ENV_FILE=${MINGSHI_ENV_FILE:-/etc/mingshi/mingshi.env}
 if [ -z "${DATABASE_URL+x}" ] && [ -r "$ENV_FILE" ]; then
-  set -a
-  # shellcheck disable=SC1090
-  . "$ENV_FILE"
-  set +a
+  load_env "$ENV_FILE"
 fi
 VAR_DIR=${VAR_DIR:-$APP_DIR/var}
 MEDIA_ROOT=${MEDIA_ROOT:-$VAR_DIR/media}
