@@ -460,7 +460,7 @@ def reminders_semester_end(*, on: datetime.date) -> int:
     """In the last two weeks of a semester, remind each person once of what they still miss that semester."""
     school_year = SchoolYear.objects.filter(start__lte=on, end__gte=on).first()
     if school_year is None:
-        return 0
+        school_year = SchoolYear.get_or_create_for(on.year if on.month >= 9 else on.year - 1)
     semester = school_year.semester_of(on)
     first, last = school_year.semester_bounds(semester)
     window_start = last - datetime.timedelta(days=SEMESTER_REMINDER_DAYS)
@@ -471,13 +471,14 @@ def reminders_semester_end(*, on: datetime.date) -> int:
         for user, lines in semester_gaps(studio=studio, school_year=school_year, semester=semester,
                                          on=on).values():
             everyone.setdefault(user.pk, (user, []))[1].extend(lines)
+    # The link names the semester's last month: it is also what tells a reminder already sent this semester.
+    url = f"{reverse('activities:calendar')}?month={last:%Y-%m}"
     sent = 0
     for user, lines in everyone.values():
-        if Notification.objects.filter(recipient=user, verb="semester.gaps",
-                                       created_at__date__gte=window_start).exists():
+        if Notification.objects.filter(recipient=user, verb="semester.gaps", url=url).exists():
             continue
         message = _("The semester ends on %(date)s. Still to do: %(items)s.") % {
             "date": last.isoformat(), "items": "；".join(lines)}
         with transaction.atomic():
-            sent += len(notification_send(recipients=[user], verb="semester.gaps", message=message[:500]))
+            sent += len(notification_send(recipients=[user], verb="semester.gaps", message=message[:500], url=url))
     return sent
