@@ -42,6 +42,10 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def _files(request):
+    return request.FILES if request.method == "POST" else None
+
+
 def _error_text(error) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
@@ -125,7 +129,7 @@ def _labelled(trail, states):
 def activity_create(request, code):
     studio = get_managed_studio_for_user(request.user, code)
     initial = {"date": request.GET.get("date") or today()}
-    form = ActivityForm(_posted(request), request.FILES if request.method == "POST" else None, studio=studio, initial=initial)
+    form = ActivityForm(_posted(request), _files(request), studio=studio, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         plan_file = data.pop("plan_file")
@@ -145,7 +149,7 @@ def activity_create(request, code):
 def activity_edit(request, code, pk):
     studio = get_managed_studio_for_user(request.user, code)
     activity = _activity(studio, pk)
-    form = ActivityForm(_posted(request), request.FILES if request.method == "POST" else None, studio=studio, instance=activity)
+    form = ActivityForm(_posted(request), _files(request), studio=studio, instance=activity)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         plan_file = data.pop("plan_file")
@@ -205,7 +209,7 @@ def activity_cancel(request, code, pk):
 def activity_record(request, code, pk):
     studio = get_managed_studio_for_user(request.user, code)
     activity = _activity(studio, pk)
-    form = RecordForm(_posted(request), request.FILES if request.method == "POST" else None, initial={"summary": activity.summary})
+    form = RecordForm(_posted(request), _files(request), initial={"summary": activity.summary})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -253,10 +253,11 @@ def _document(studio, *, status=StudioDocument.Status.SUBMITTED, due=None, kind=
 
 
 def test_the_queue_lists_filings_and_documents_by_urgency_with_overdue_marked(banner, client_for, make_activity):
-    late = services.filing_submit(actor=banner.a.host.user,
-                                  filing=make_activity(date=DAY - datetime.timedelta(days=2), title="已过期的研讨").filing)
-    soon = services.filing_submit(actor=banner.b.host.user, filing=make_activity(
-        studio=banner.b.studio, actor=banner.b.host.user, date=DAY + datetime.timedelta(days=3), title="下周研讨").filing)
+    past = make_activity(date=DAY - datetime.timedelta(days=2), title="已过期的研讨")
+    late = services.filing_submit(actor=banner.a.host.user, filing=past.filing)
+    coming = make_activity(studio=banner.b.studio, actor=banner.b.host.user, date=DAY + datetime.timedelta(days=3),
+                           title="下周研讨")
+    soon = services.filing_submit(actor=banner.b.host.user, filing=coming.filing)
     _document(banner.a.studio, due=DAY + datetime.timedelta(days=1))
     _document(banner.b.studio, status=StudioDocument.Status.DRAFT)
     from activities.selectors import review_queue
