@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Level
 from studios.access import today
@@ -38,7 +39,7 @@ class PastDateField(forms.DateField):
 
 class WorkForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Work.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("records", "Title"), max_length=200)
     date = PastDateField(label=_("Date"), help_text=_("The date the work was written; it decides the semester "
                                                       "it counts for."))
     studio = forms.ModelChoiceField(label=_("Studio"), queryset=Studio.objects.none())
@@ -60,18 +61,18 @@ class WorkForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=StudioDocument.Kind.choices)
     school_year = SchoolYearChoiceField(label=_("School year"))
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("records", "Title"), max_length=200)
     file = file_field(_("File"), WRITING_ACCEPT, help_text=_("Accepted: .docx, .pdf, .txt."))
 
 
 class DocumentEditForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("records", "Title"), max_length=200)
     file = file_field(_("Replace the file"), WRITING_ACCEPT, help_text=_("Accepted: .docx, .pdf, .txt. The old "
                                                                          "file is kept until the new one is saved."))
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+    decision = forms.ChoiceField(label=pgettext_lazy("records", "Decision"), widget=forms.RadioSelect,
                                  choices=[("approve", _("Approve")), ("return", _("Return with a comment"))])
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -83,7 +84,7 @@ class ReviewForm(forms.Form):
 
 
 class ProjectForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("records", "Title"), max_length=200)
     level = forms.TypedChoiceField(label=_("Level"), choices=Level.choices, coerce=int)
     approved_on = forms.DateField(label=_("Approved on (立项)"), widget=DateInput())
     concluded_on = forms.DateField(label=_("Concluded on (结题)"), required=False, widget=DateInput())
@@ -134,7 +135,7 @@ class VisitForm(forms.Form):
 
 
 class TaskForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("records", "Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())
     teachers = forms.ModelMultipleChoiceField(label=_("Assignees"), queryset=None,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import CodedRecord
 from members.models import Level
@@ -22,7 +23,7 @@ class Work(CodedRecord):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("records", "Submitted")
 
     class CountSource(models.TextChoices):
         FILE = "file", _("Counted from the file")
@@ -34,7 +35,7 @@ class Work(CodedRecord):
     studio = models.ForeignKey("studios.Studio", on_delete=models.CASCADE, related_name="works",
                                verbose_name=_("studio"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("records", "title"), max_length=200)
     date = models.DateField(_("date"))
     upload = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                verbose_name=_("file"))
@@ -81,7 +82,7 @@ class StudioDocument(CodedRecord):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     school_year = models.ForeignKey("studios.SchoolYear", on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("school year"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("records", "title"), max_length=200)
     upload = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                verbose_name=_("file"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -109,7 +110,7 @@ class ResearchProject(CodedRecord):
 
     studio = models.ForeignKey("studios.Studio", on_delete=models.CASCADE, related_name="projects",
                                verbose_name=_("studio"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("records", "title"), max_length=200)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     approved_on = models.DateField(_("approved on (立项)"))
     concluded_on = models.DateField(_("concluded on (结题)"), null=True, blank=True)
@@ -173,8 +174,8 @@ class Task(CodedRecord):
 
     studio = models.ForeignKey("studios.Studio", on_delete=models.CASCADE, related_name="tasks",
                                verbose_name=_("studio"))
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(pgettext_lazy("records", "title"), max_length=200)
+    description = models.TextField(pgettext_lazy("records", "description"), blank=True)
     due_on = models.DateField(_("due on"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -261,7 +262,7 @@ class FundEntry(CodedRecord):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
     date = models.DateField(_("date"))
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    description = models.CharField(pgettext_lazy("records", "description"), max_length=300, blank=True)
     receipt = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                 verbose_name=_("receipt"))
     exception_approved = models.BooleanField(_("exception recorded by the office"), default=False)
