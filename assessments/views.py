@@ -295,6 +295,7 @@ def overview(request):
     matrix = selectors.overview_matrix(school_year=school_year(year), kind=kind)
     rows = sort_rows(matrix["rows"], sort)
     query = urlencode({"kind": kind, "year": year})
+    met_word = str(STATUS_LABELS["met"])
     for row in rows:
         row["url"] = reverse("assessments:studio", args=[row["studio"]]) + "?" + query
         row["rate"] = rate_percent(row["compliance_rate"])
@@ -302,12 +303,9 @@ def overview(request):
         row["pending"] = sum(cell["pending"] for cell in row["cells"].values())
         row["verdict_label"] = VERDICT_LABELS.get(row["final_verdict"], "")
         row["grade_label"] = GRADE_LABELS.get(row["signoff_grade"], "")
-        row["cell_list"] = [
-            {"rule": rule["id"], "title": rule["title"], **row["cells"][rule["id"]],
-             "status_label": STATUS_LABELS[row["cells"][rule["id"]]["status"]]}
-            for rule in matrix["rules"]
-        ]
-        row["behind"] = [cell for cell in row["cell_list"] if cell["not_met"]]
+        row["cell_list"] = [_cell(rule, row["cells"][rule["id"]], met_word) for rule in matrix["rules"]]
+        behind = sorted((cell for cell in row["cell_list"] if cell["not_met"]), key=lambda cell: -cell["not_met"])
+        row["behind"], row["behind_more"] = behind[:3], max(len(behind) - 3, 0)
     for rule in matrix["by_rule"]:
         rule["rate_label"] = rate_percent(rule["rate"])
     for point in matrix["trend"]:
@@ -320,6 +318,19 @@ def overview(request):
         "charts": chart_data(matrix, rows), "status_labels": STATUS_LABELS,
         "settings_used": settings_rows(matrix["settings"]),
     })
+
+
+def _cell(rule: dict, cell: dict, met_word: str) -> dict:
+    """One matrix cell: its worst status, a short mark (✗n not met, … in progress, ✓ met) and a tooltip."""
+    if cell["not_met"]:
+        mark = f"✗{cell['not_met']}"
+    elif cell["pending"]:
+        mark = "…"
+    else:
+        mark = "✓" if cell["status"] == "met" else "—"
+    label = STATUS_LABELS[cell["status"]]
+    return {"rule": rule["id"], "title": rule["title"], "status": cell["status"], "not_met": cell["not_met"],
+            "mark": mark, "tip": f"{rule['title']}：{label}（{met_word} {cell['met']}/{cell['applicable']}）"}
 
 
 def sort_rows(rows: list[dict], sort: str) -> list[dict]:
