@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import CodedRecord
 
@@ -110,11 +111,12 @@ class Filing(models.Model):
     """活动备案 (十五): a 全旗 activity's plan, approved by the office with a document number before it is held."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Awaiting review")
-        APPROVED = "approved", _("Approved")
-        RETURNED = "returned", _("Returned")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        # A context of their own: a filing is 已批准 where a studio document is 已通过.
+        DRAFT = "draft", pgettext_lazy("filing status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("filing status", "Awaiting review")
+        APPROVED = "approved", pgettext_lazy("filing status", "Approved")
+        RETURNED = "returned", pgettext_lazy("filing status", "Returned")
+        WITHDRAWN = "withdrawn", pgettext_lazy("filing status", "Withdrawn")
 
     activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="filing")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
