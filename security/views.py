@@ -61,7 +61,9 @@ def audit_export(request):
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(reverse("security:audit_log") + "?" + _query_string(request))
     filters = {key: value for key, value in request.GET.items() if value and key != "page"}
-    audit_record(actor=request.user, action="audit.export", request=request, data={"filters": filters})
+    export = audit_record(actor=request.user, action="audit.export", request=request, data={"filters": filters})
+    # The rows are read while the response streams; the export's own entry (and anything later) is not in it.
+    entries = entries.filter(pk__lt=export.pk)
     filename = _("audit-log") + f"-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(services.audit_csv_lines(entries.iterator(chunk_size=1000)),
                                      content_type="text/csv; charset=utf-8")
