@@ -311,7 +311,7 @@ def work_create(*, actor, teacher, studio, kind: str, title: str, date, file=Non
 def work_update(*, actor, work: Work, kind: str, title: str, date, studio=None, file=None,
                 char_count: int | None = None, submit: bool = False) -> Work:
     """The author corrects a draft, or a submitted work while its school year is not locked."""
-    work = Work.objects.select_for_update().select_related("studio", "teacher", "upload").get(pk=work.pk)
+    work = Work.objects.select_for_update(of=("self",)).select_related("studio", "teacher", "upload").get(pk=work.pk)
     _refuse_if_locked(work)
     _check_work_fields(kind=kind, title=title, date=date)
     if studio is not None and studio.pk != work.studio_id:
