@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -83,14 +84,15 @@ def needs_escape(text: str) -> bool:
     return text.startswith(FORMULA_PREFIXES) or text in ERROR_CODES
 
 
-def text_cell(ws, text: str, *, font=None, fill=None, alignment=None, border=None):
-    """A cell that holds `text` as text, whatever it starts with."""
-    cell = WriteOnlyCell(ws)
-    text = clean_text(text)
-    cell._value = text  # set directly: assigning .value would read a leading '=' as a formula
-    cell.data_type = "s"
-    if needs_escape(text):
-        cell.quotePrefix = True
+def _style(ws, cell, key, *, font=None, fill=None, alignment=None, border=None, number_format=None,
+           quote=False):
+    """Give the cell a style; each distinct style is built once per workbook and then copied, because openpyxl
+    hashes the style objects on every assignment (most of the cost of a styled cell)."""
+    cache = ws.parent.__dict__.setdefault("_excel_style_cache", {})
+    style = cache.get(key)
+    if style is not None:
+        cell._style = copy(style)
+        return cell
     if font is not None:
         cell.font = font
     if fill is not None:
@@ -99,6 +101,23 @@ def text_cell(ws, text: str, *, font=None, fill=None, alignment=None, border=Non
         cell.alignment = alignment
     if border is not None:
         cell.border = border
+    if number_format is not None:
+        cell.number_format = number_format
+    if quote:
+        cell.quotePrefix = True
+    cache[key] = copy(cell._style)
+    return cell
+
+
+def text_cell(ws, text: str, *, font=None, fill=None, alignment=None, border=None, key=None):
+    """A cell that holds `text` as text, whatever it starts with."""
+    cell = WriteOnlyCell(ws)
+    text = clean_text(text)
+    cell._value = text  # set directly: assigning .value would read a leading '=' as a formula
+    cell.data_type = "s"
+    quote = needs_escape(text)
+    if quote or key is not None:
+        _style(ws, cell, (key, quote), font=font, fill=fill, alignment=alignment, border=border, quote=quote)
     return cell
 
 
@@ -116,8 +135,7 @@ def _plain(ws, value):
         return "是" if value else "否"
     if isinstance(value, datetime.date):
         cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
+        return _style(ws, cell, "date", number_format=DATE_FORMAT)
     if isinstance(value, Styled):
         return _styled(ws, value)
     return text_cell(ws, str(value))
@@ -125,18 +143,19 @@ def _plain(ws, value):
 
 def _styled(ws, styled: Styled):
     value = styled.value
-    fill = _FILLS.get(styled.status) if styled.status else None
+    status = styled.status if styled.status in _FILLS else None
+    fill = _FILLS.get(status)
     if isinstance(value, str) or value is None:
-        cell = text_cell(ws, value or "", fill=fill, alignment=_CENTER if styled.status else None)
-    else:
-        cell = WriteOnlyCell(ws, value=value)
-        if fill is not None:
-            cell.fill = fill
-        if isinstance(value, datetime.date):
-            cell.number_format = DATE_FORMAT
-    if styled.number_format:
-        cell.number_format = styled.number_format
-    return cell
+        text = clean_text(value or "")
+        cell = WriteOnlyCell(ws)
+        cell._value = text
+        cell.data_type = "s"
+        quote = needs_escape(text)
+        return _style(ws, cell, ("text", status, styled.number_format, quote), fill=fill,
+                      alignment=_CENTER if status else None, number_format=styled.number_format, quote=quote)
+    cell = WriteOnlyCell(ws, value=value)
+    number_format = styled.number_format or (DATE_FORMAT if isinstance(value, datetime.date) else None)
+    return _style(ws, cell, ("value", status, number_format), fill=fill, number_format=number_format)
 
 
 def _setup(ws, sheet: Sheet, header_row: int) -> None:
@@ -188,12 +207,12 @@ def write_sheet(wb: Workbook, sheet: Sheet, *, progress: Callable[[int], None] |
     last = get_column_letter(max(len(sheet.headers), 1))
     if sheet.title:
         ws.merged_cells.add(f"A1:{last}1")
-        ws.append([text_cell(ws, sheet.title, font=_TITLE_FONT, alignment=_CENTER)])
+        ws.append([text_cell(ws, sheet.title, font=_TITLE_FONT, alignment=_CENTER, key="title")])
         if sheet.subtitle:
             ws.merged_cells.add(f"A2:{last}2")
-            ws.append([text_cell(ws, sheet.subtitle, font=_SUBTITLE_FONT)])
+            ws.append([text_cell(ws, sheet.subtitle, font=_SUBTITLE_FONT, key="subtitle")])
     ws.append([text_cell(ws, header, font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_CENTER,
-                         border=_HEADER_BORDER) for header in sheet.headers])
+                         border=_HEADER_BORDER, key="header") for header in sheet.headers])
     written = 0
     for row in sheet.rows:
         ws.append([_plain(ws, value) for value in row])
