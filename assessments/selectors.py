@@ -106,6 +106,20 @@ def _signoffs(cycles: dict[int, StudioCycle], school_year_start: int, kind: str)
     return found
 
 
+def _with_overrides(result: dict, overrides: list[dict] | None) -> dict:
+    """``apply_overrides`` for the overrides of the result's periods. Without any, the final verdict and rate
+    are the computed ones; that is set in place, sparing a deep copy per studio (a region has thousands)."""
+    if overrides:
+        labels = _period_labels(result)
+        matching = [o for o in overrides if o["period"] in labels]
+        if matching:
+            return apply_overrides(result, matching)
+    for block in [result["team"], *result["members"]]:
+        block["final_verdict"] = block["verdict"]
+        block["final_compliance_rate"] = block["compliance_rate"]
+    return result
+
+
 def _assess_all(cycles: dict[int, StudioCycle], *, start_year: int, kind: str, as_of: datetime.date,
                 settings: Settings, signoffs: bool = True):
     """Yield one result per studio in studio-code order; fixed number of queries for all of them."""
@@ -116,9 +130,7 @@ def _assess_all(cycles: dict[int, StudioCycle], *, start_year: int, kind: str, a
     for sid, cycle in cycles.items():
         if sid not in evidence:
             continue
-        result = assess(evidence[sid], kind, as_of, settings, year=year_label)
-        labels = _period_labels(result)
-        result = apply_overrides(result, [o for o in overrides.get(sid, ()) if o["period"] in labels])
+        result = _with_overrides(assess(evidence[sid], kind, as_of, settings, year=year_label), overrides.get(sid))
         result.update(studio_name=cycle.name, studio_id=sid, cycle_id=cycle.cycle_id,
                       cycle_status=cycle.cycle_status, signoff=signed.get(sid))
         yield result
