@@ -144,11 +144,6 @@ class _Window(NamedTuple):
     record_end: date
     as_of: date | None
 
-    def dated(self, day: date | None) -> bool:
-        """A record dated in the record window (and not after as_of)."""
-        return day is not None and self.record_start <= day <= self.record_end and (
-            self.as_of is None or day <= self.as_of)
-
     def in_cycle(self, day: date | None) -> bool:
         return day is not None and self.cycle_start <= day <= self.cycle_end and (
             self.as_of is None or day <= self.as_of)
@@ -223,9 +218,10 @@ def load_evidence(*, studios=None, cycle_start_years: Mapping[int, int] | None =
     ):
         titles[tid].append(ev.Title(kind, level_code(level), awarded))
 
-    def code_of(tid):
-        teacher = teachers.get(tid)
-        return teacher[0] if teacher else None
+    code_of = {tid: teacher[0] for tid, teacher in teachers.items()}.get
+    cycle_years = {sid: frozenset(cycle.years) for sid, cycle in cycles.items()}
+    # (first, last) record day per studio, as_of applied: records outside never count.
+    dated = {sid: (w.record_start, min(w.record_end, as_of) if as_of else w.record_end) for sid, w in windows.items()}
 
     # 3. activities with their filings (a missing filing is "none")
     activities: dict[int, list[ev.Activity]] = defaultdict(list)
@@ -238,9 +234,10 @@ def load_evidence(*, studios=None, cycle_start_years: Mapping[int, int] | None =
                      "attendance_required", "filing__status", "filing__approved_on", "filing__doc_number", "title")
         .iterator(chunk_size=CHUNK)
     ):
-        if not windows[sid].dated(day):
+        first, last = dated[sid]
+        if not first <= day <= last:
             continue
-        ref = _ref(code, Activity.REF_PREFIX, pk)
+        ref = code or f"#{Activity.REF_PREFIX}{pk}"
         activity_refs[pk] = (sid, ref)
         activities[sid].append(ev.Activity(
             ref=ref, kind=kind, scope=scope, date=day, status=status, organiser=code_of(organiser),
@@ -274,14 +271,17 @@ def load_evidence(*, studios=None, cycle_start_years: Mapping[int, int] | None =
         .values_list("id", "studio_id", "code", "teacher_id", "kind", "date", "char_count", "status", "title")
         .iterator(chunk_size=CHUNK)
     ):
-        window = windows[sid]
-        if not (window.in_cycle(day) if kind == Work.Kind.DEV_PLAN else window.dated(day)):
-            continue
+        if kind == Work.Kind.DEV_PLAN:
+            if not windows[sid].in_cycle(day):
+                continue
+        else:
+            first, last = dated[sid]
+            if not first <= day <= last:
+                continue
         teacher = code_of(tid)
         if teacher is None:
             continue
-        works[sid].append(ev.Work(ref=_ref(code, Work.REF_PREFIX, pk), teacher=teacher, kind=kind, date=day,
-                                  char_count=chars, status=status, title=title))
+        works[sid].append(ev.Work(code or f"#{Work.REF_PREFIX}{pk}", teacher, kind, day, chars, status, title))
 
     # 6. research projects and 7. their participants
     participants: dict[int, list[str]] = defaultdict(list)
@@ -354,7 +354,7 @@ def load_evidence(*, studios=None, cycle_start_years: Mapping[int, int] | None =
         .values_list("id", "studio_id", "code", "kind", "school_year_id", "submitted_on", "status", "decided_on")
     ):
         start_year = year_ids[year_id]
-        if start_year not in cycles[sid].years:
+        if start_year not in cycle_years[sid]:
             continue
         documents[sid].append(ev.StudioDocument(
             ref=_ref(code, StudioDocument.REF_PREFIX, pk), kind=kind, school_year=school_year_label(start_year),
@@ -370,7 +370,7 @@ def load_evidence(*, studios=None, cycle_start_years: Mapping[int, int] | None =
         .values_list("studio_id", "school_year_id", "teacher_id", *HostEvaluation.SCORE_FIELDS)
     ):
         teacher = code_of(tid)
-        if teacher is None or year_ids[year_id] not in cycles[sid].years:
+        if teacher is None or year_ids[year_id] not in cycle_years[sid]:
             continue
         evaluations[sid].append(ev.Evaluation(teacher, school_year_label(year_ids[year_id]), attitude, completion,
                                               research, theory, teaching))
@@ -386,7 +386,7 @@ def load_evidence(*, studios=None, cycle_start_years: Mapping[int, int] | None =
                      "exception_approved")
         .iterator(chunk_size=CHUNK)
     ):
-        if year_ids[year_id] not in cycles[sid].years:
+        if year_ids[year_id] not in cycle_years[sid]:
             continue
         funds[sid].append(ev.FundEntry(
             ref=_ref(code, FundEntry.REF_PREFIX, pk), kind=kind, school_year=school_year_label(year_ids[year_id]),

@@ -154,3 +154,13 @@ def test_the_checklist_issues_a_fixed_number_of_queries_whatever_the_records():
                                    char_count=10) for _ in range(30)])
     many = count_queries(lambda: selectors.person_checklist(teacher=teacher, as_of=D(2024, 12, 9)))
     assert few == many <= MAX_QUERIES
+
+
+def test_checklists_of_every_person_issue_the_same_queries_for_1_and_50_studios():
+    one = build(1)
+    many = build(50, offset=100)
+    results = []
+    small = count_queries(lambda: results.append(selectors.studio_checklists(studios=one, as_of=D(2024, 12, 9))))
+    large = count_queries(lambda: results.append(selectors.studio_checklists(studios=many, as_of=D(2024, 12, 9))))
+    assert small == large <= MAX_QUERIES
+    assert len(results[1]) == 50 and all(len(people) == 4 for people in results[1].values())

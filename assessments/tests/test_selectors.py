@@ -263,3 +263,22 @@ def test_a_dissolved_cycle_is_still_assessed_for_its_years(banner, year):
     Cycle.objects.filter(pk=banner.a.cycle.pk).update(status=Cycle.Status.DISSOLVED)
     result = selectors.studio_assessment(studio=banner.a.studio, school_year=year, kind="annual", as_of=AFTER_YEAR1)
     assert result["cycle_status"] == "dissolved"
+
+
+def test_studio_checklists_cover_everyone_active_host_first(banner):
+    checklists = selectors.studio_checklists(studios=Studio.objects.all(), as_of=D(2024, 12, 9))
+    people = checklists[banner.a.studio.pk]
+    assert [c["teacher"] for c in people] == [banner.a.host.code] + sorted(m.code for m in banner.a.members)
+    assert people[0]["role"] == "host" and any(i["scope"] == "team" for i in people[0]["items"])
+    single = selectors.person_checklist(teacher=banner.a.members[0], as_of=D(2024, 12, 9))[0]
+    assert people[1] == single if people[1]["teacher"] == banner.a.members[0].code else people[2] == single
+
+
+def test_without_overrides_the_final_verdicts_are_the_computed_ones(banner, year):
+    from assessments.engine import apply_overrides, assess
+    from assessments.loader import load_evidence
+
+    evidence = load_evidence(studios=[banner.a.studio], year=2024)[banner.a.studio.pk]
+    computed = assess(evidence, "annual", AFTER_YEAR1, year=Y2024)
+    expected = apply_overrides(computed, [])
+    assert selectors._with_overrides(computed, []) == expected
