@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from studios.forms import DateInput
 from studios.models import Studio
@@ -39,7 +40,7 @@ class RecommendationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+    decision = forms.ChoiceField(label=pgettext_lazy("application", "Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))])
     joined_on = forms.DateField(label=_("Joins on"), widget=DateInput(), required=False)
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

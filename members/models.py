@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -102,7 +103,7 @@ class Title(models.Model):
     BACKBONE_OR_ABOVE = (Kind.BACKBONE, Kind.SUBJECT_LEADER, Kind.MASTER, Kind.SPECIAL_GRADE)
 
     teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="titles", verbose_name=_("teacher"))
-    kind = models.CharField(_("title"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("honour", "title"), max_length=30, choices=Kind.choices)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     awarded_on = models.DateField(_("date awarded"))
     certificate = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -113,7 +114,7 @@ class Title(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["teacher", "kind", "level", "awarded_on"], name="title_unique_award")
         ]
-        verbose_name = _("title")
+        verbose_name = pgettext_lazy("honour", "title")
         verbose_name_plural = _("titles")
 
     def __str__(self):
@@ -124,7 +125,7 @@ class Application(models.Model):
     """Selection (七): self-application, school recommendation, office decision."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
         RECOMMENDED = "recommended", _("Recommended by school")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
