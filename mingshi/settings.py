@@ -240,6 +240,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lockout lasts its time, however often it is retried
 AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in core's audit log (auth.login) already
 AXES_VERBOSE = False
 # nginx in front: the client's address arrives in X-Real-IP from these proxies only (security.middleware).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if PRODUCTION else [])
