@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.uploads import SCAN, WRITING, accepted_label, check_upload
 from members.models import Teacher
@@ -47,16 +48,29 @@ def _checked(file, accept):
 
 
 class ActivityForm(forms.ModelForm):
-    organiser = TeacherChoiceField(queryset=Teacher.objects.none(), required=False,
-                                   label=_("Organiser (the presenter of a lecture or open class)"))
-    plan_file = forms.FileField(label=_("Activity plan"), required=False,
-                                help_text=_("Needed before a whole-banner activity is filed. Accepted: %(kinds)s.")
-                                % {"kinds": accepted_label(WRITING)})
+    organiser = TeacherChoiceField(
+        queryset=Teacher.objects.none(), required=False, label=_("Organiser (the presenter of a lecture or open class)")
+    )
+    plan_file = forms.FileField(
+        label=pgettext_lazy("activities", "Activity plan"),
+        required=False,
+        help_text=_("Needed before a whole-banner activity is filed. Accepted: %(kinds)s.")
+        % {"kinds": accepted_label(WRITING)},
+    )
 
     class Meta:
         model = Activity
-        fields = ["title", "kind", "scope", "date", "start_time", "end_time", "place", "organiser",
-                  "attendance_required"]
+        fields = [
+            "title",
+            "kind",
+            "scope",
+            "date",
+            "start_time",
+            "end_time",
+            "place",
+            "organiser",
+            "attendance_required",
+        ]
         widgets = {"date": DateInput(), "start_time": TimeInput(), "end_time": TimeInput()}
 
     def __init__(self, *args, studio, **kwargs):
@@ -80,35 +94,60 @@ class ActivityForm(forms.ModelForm):
 
 class MarkHeldForm(forms.Form):
     confirm_unfiled = forms.BooleanField(
-        label=_("I confirm this whole-banner activity was held without a filing approved in time; it will be shown "
-                "as not filed and will not count."),
+        label=_(
+            "I confirm this whole-banner activity was held without a filing approved in time; it will be shown "
+            "as not filed and will not count."
+        ),
         required=False,
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=pgettext_lazy("activities", "Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
-                              required=False)
+    comment = forms.CharField(
+        label=pgettext_lazy("activities", "Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label=_("Why is it returned?"), widget=forms.Textarea(attrs={"rows": 3}),
-                              max_length=2000, error_messages={"required": _("Please give the reason for returning.")})
+    comment = forms.CharField(
+        label=_("Why is it returned?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Please give the reason for returning.")},
+    )
 
 
 class RecordForm(forms.Form):
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
-                              max_length=5000)
-    minutes_file = forms.FileField(label=_("Minutes"), required=False,
-                                   help_text=_("Accepted: %(kinds)s.") % {"kinds": accepted_label(WRITING)})
-    signin_file = forms.FileField(label=_("Sign-in sheet scan"), required=False,
-                                  help_text=_("Accepted: %(kinds)s.") % {"kinds": accepted_label(SCAN)})
-    photo_files = MultipleFileField(label=_("Photos"), required=False,
-                                    help_text=_("Accepted: %(kinds)s.") % {"kinds": accepted_label(PHOTO)})
+    summary = forms.CharField(
+        label=pgettext_lazy("activities", "Summary"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=5000,
+    )
+    minutes_file = forms.FileField(
+        label=pgettext_lazy("activities", "Minutes"),
+        required=False,
+        help_text=_("Accepted: %(kinds)s.") % {"kinds": accepted_label(WRITING)},
+    )
+    signin_file = forms.FileField(
+        label=pgettext_lazy("activities", "Sign-in sheet scan"),
+        required=False,
+        help_text=_("Accepted: %(kinds)s.") % {"kinds": accepted_label(SCAN)},
+    )
+    photo_files = MultipleFileField(
+        label=pgettext_lazy("activities", "Photos"),
+        required=False,
+        help_text=_("Accepted: %(kinds)s.") % {"kinds": accepted_label(PHOTO)},
+    )
 
     def clean_minutes_file(self):
         return _checked(self.cleaned_data.get("minutes_file"), WRITING)
@@ -128,10 +167,14 @@ class AttendanceForm(forms.Form):
         self.roster = roster
         for membership in roster:
             self.fields[f"t{membership.teacher_id}"] = forms.ChoiceField(
-                label=membership.teacher.name, choices=Attendance.Status.choices, widget=forms.RadioSelect,
+                label=membership.teacher.name,
+                choices=Attendance.Status.choices,
+                widget=forms.RadioSelect,
                 initial=current.get(membership.teacher_id, Attendance.Status.PRESENT),
-                error_messages={"required": _("Choose present, excused or absent."),
-                                "invalid_choice": _("Choose present, excused or absent.")},
+                error_messages={
+                    "required": _("Choose present, excused or absent."),
+                    "invalid_choice": _("Choose present, excused or absent."),
+                },
             )
 
     def rows(self):
@@ -157,22 +200,36 @@ class MonthField(forms.CharField):
 
 
 class CalendarFilterForm(forms.Form):
-    month = MonthField(label=_("Month"), required=False, max_length=7)
-    view = forms.ChoiceField(label=_("View"), required=False,
-                             choices=[("month", _("Month grid")), ("list", _("List"))])
-    studio = forms.ChoiceField(label=_("Studio"), required=False)
+    month = MonthField(label=pgettext_lazy("activities", "Month"), required=False, max_length=7)
+    view = forms.ChoiceField(
+        label=pgettext_lazy("activities", "View"),
+        required=False,
+        choices=[("month", pgettext_lazy("activities", "Month grid")), ("list", pgettext_lazy("activities", "List"))],
+    )
+    studio = forms.ChoiceField(label=pgettext_lazy("activities", "Studio"), required=False)
 
     def __init__(self, *args, studios=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["studio"].choices = [("", _("Every studio")), *[(s.code, s.name) for s in studios]]
+        self.fields["studio"].choices = [
+            ("", pgettext_lazy("activities", "Every studio")),
+            *[(s.code, s.name) for s in studios],
+        ]
 
 
 class QueueFilterForm(forms.Form):
-    studio = forms.ChoiceField(label=_("Studio"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Every kind")), *QUEUE_KINDS])
-    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("Waiting on me")), *QUEUE_STATES])
+    studio = forms.ChoiceField(label=pgettext_lazy("activities", "Studio"), required=False)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("activities", "Kind"),
+        required=False,
+        choices=[("", pgettext_lazy("activities", "Every kind")), *QUEUE_KINDS],
+    )
+    state = forms.ChoiceField(
+        label=pgettext_lazy("activities", "State"), required=False, choices=[("", _("Waiting on me")), *QUEUE_STATES]
+    )
 
     def __init__(self, *args, studios=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["studio"].choices = [("", _("Every studio")), *[(str(s.pk), s.name) for s in studios]]
-
+        self.fields["studio"].choices = [
+            ("", pgettext_lazy("activities", "Every studio")),
+            *[(str(s.pk), s.name) for s in studios],
+        ]
