@@ -8,7 +8,7 @@ root=$(pwd)
 if [ "$target" = "." ]; then
   DJANGO_SETTINGS_MODULE=mingshi.settings PYTHONPATH=$root .venv/bin/django-admin makemessages -l zh_Hans \
     --ignore=.venv --ignore=node_modules --ignore=var --ignore='*/locale/*' \
-    $(for app in core members studios records activities assessments excel; do printf -- '--ignore=%s ' "$app"; done)
+    $(for dir in */locale; do printf -- '--ignore=%s ' "${dir%/locale}"; done)
 else
   (cd "$target" && DJANGO_SETTINGS_MODULE=mingshi.settings PYTHONPATH=$root "$root/.venv/bin/django-admin" makemessages -l zh_Hans)
 fi
