@@ -243,7 +243,8 @@ def override_create(*, actor, studio, teacher, rule: str, period: str, status: s
 def override_delete(*, actor, override: RuleOverride, reason: str = "") -> None:
     """Withdraw an override; the computed status stands again."""
     _require_office(actor)
-    override = RuleOverride.objects.select_for_update().select_related("teacher", "studio").get(pk=override.pk)
+    override = (RuleOverride.objects.select_for_update(of=("self",)).select_related("teacher", "studio")
+                .get(pk=override.pk))
     audit_record(actor=actor, action="assessment.override_delete", target=override, studio=override.studio,
                  from_state=override.status, comment=(reason or "").strip(),
                  data={"rule": override.rule, "period": override.period,
