@@ -409,3 +409,10 @@ def test_nav_shows_the_overview_to_the_office_and_my_assessment_to_members(banne
     assert overview_link in office_page
     assert overview_link not in member_page
     assert f'href="{reverse("assessments:mine")}"' in member_page
+
+
+def test_the_studio_page_links_its_assessment_for_members_and_the_office(banner, client_for):
+    link = f'href="{studio_url(banner)}"'
+    detail = reverse("studios:detail", args=[banner.a.studio.code])
+    for role in ["member_a", "host_a", "officer"]:
+        assert link in client_for(banner.users[role]).get(detail).content.decode()
