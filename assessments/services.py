@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import DomainError, audit_record
-from studios.models import Cycle, Membership, SchoolYear
+from studios.models import Cycle, Membership, SchoolYear, Studio
 
 from .engine import ANNUAL, CYCLE
 from .evidence import CYCLE_LABEL, STATUSES
@@ -126,6 +126,7 @@ def signoff_create(*, actor, studio, school_year, kind: str, grade: str, comment
                 raise DomainError(_("The grade of %(name)s departs from the computed verdict; please write a "
                                     "comment giving the reason.") % {"name": members[code]["name"]})
     filed_under = _signoff_year(studio=studio, school_year=school_year, kind=kind)
+    Studio.objects.select_for_update().get(pk=studio.pk)  # two officers signing at once: one after the other
     stored = {key: value for key, value in result.items() if key != "signoff"}
     existing = (
         AssessmentSignoff.objects.select_for_update()
@@ -221,6 +222,7 @@ def override_create(*, actor, studio, teacher, rule: str, period: str, status: s
     cycle = cycles.first()
     if cycle is None:
         raise DomainError(_("This period is not in a cycle of this studio."))
+    Studio.objects.select_for_update().get(pk=studio.pk)
     existing = (
         RuleOverride.objects.select_for_update()
         .filter(cycle=cycle, teacher=teacher, rule=rule, period=period).first()
