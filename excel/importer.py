@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -1010,6 +1009,3 @@ def check_workbook_upload(uploaded):
 
     return check_upload(uploaded, SPREADSHEET)
 
-
-__all__ = ["ImportResult", "LedgerError", "LedgerFileError", "ValidationError", "check_workbook_upload",
-           "ledger_import"]

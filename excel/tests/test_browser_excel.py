@@ -1,6 +1,8 @@
 """In the browser: an admin downloads the banner summary and the file opens with the expected values."""
 
+
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -20,7 +22,7 @@ def test_an_admin_downloads_the_banner_summary(browser_page, login, banner):
         form.get_by_role("button", name="导出").click()
     download = download_info.value
     assert download.suggested_filename == "2024-2025-年度考核-全旗考核汇总表.xlsx"
-    workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     sheet = workbook["考核汇总"]
     assert sheet["A1"].value.startswith("乌审旗教育体育局 名师工作室考核汇总表（2024-2025学年")
     assert [cell.value for cell in sheet[3]][:3] == ["工作室编号", "工作室名称", "主持人"]
