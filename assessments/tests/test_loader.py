@@ -69,7 +69,8 @@ def test_a_member_who_became_host_is_assessed_with_the_latest_role_and_all_spans
 def test_activities_with_and_without_a_filing(studio):
     filed = Activity.objects.create(studio=studio.studio, title="研讨", kind="seminar", scope="banner",
                                     date=D(2024, 10, 10), status="held", organiser=studio.members[0])
-    Filing.objects.create(activity=filed, status="approved", approved_on=D(2024, 10, 11), doc_number="乌教研发〔2024〕1号")
+    Filing.objects.create(activity=filed, status="approved", approved_on=D(2024, 10, 11),
+                          doc_number="乌教研发〔2024〕1号")
     Activity.objects.create(studio=studio.studio, title="部署会", kind="deployment_meeting", scope="studio",
                             date=D(2024, 9, 5), status="planned", code="A-17", attendance_required=False)
     activities = {a.ref: a for a in one(studio).activities}
