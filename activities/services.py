@@ -418,11 +418,10 @@ def reminders_tasks_due(*, on: datetime.date) -> int:
 
 def semester_gaps(*, studio: Studio, school_year: SchoolYear, semester: int,
                   on: datetime.date) -> dict[int, tuple[object, list[str]]]:
-    """What each person (and the host) of the studio still misses this semester: user id → (user, lines).
+    """The concrete open items of the studio this semester: user id → (user, lines).
 
-    The hook the assessment engine replaces with its checklist. Until then: the filings of the semester's
-    upcoming 全旗 activities that are not approved yet (for the host), and open tasks due in the semester (for
-    each assignee).
+    The filings of the semester's upcoming 全旗 activities that are not approved yet (for the host), and open
+    tasks due in the semester (for each assignee). The rules still unmet come from `assessment_gaps`.
     """
     from records.models import TaskAssignment
 
@@ -456,6 +455,33 @@ def semester_gaps(*, studio: Studio, school_year: SchoolYear, semester: int,
     return gaps
 
 
+def assessment_gaps(*, studios, on: datetime.date) -> dict[int, tuple[object, list[str]]]:
+    """What the assessment engine says each person (and, for the team rules, the host) still misses: the rule
+    instances of the current semester that are pending, and in the second semester those of the school year
+    too, each as its checklist line ("还差 1 篇论文（≥1800字），本学期剩 11 天"). A fixed number of queries."""
+    from assessments.selectors import studio_checklists
+    from members.models import Teacher
+
+    checklists = studio_checklists(studios=studios, as_of=on)
+    codes = {checklist["teacher"] for people in checklists.values() for checklist in people}
+    users = {teacher.code: teacher.user for teacher in Teacher.objects.filter(code__in=codes).select_related("user")}
+    gaps: dict[int, tuple[object, list[str]]] = {}
+    for people in checklists.values():
+        for checklist in people:
+            user = users.get(checklist["teacher"])
+            if user is None or not user.is_active:
+                continue
+            kinds = {"semester", "year"} if checklist["semester"]["number"] == 2 else {"semester"}
+            lines = [
+                f"{checklist['studio_name']}：{item['title']}（{item['missing'] or item['note']}）"
+                for item in checklist["items"]
+                if item["status"] == "pending" and item["period_kind"] in kinds
+            ]
+            if lines:
+                gaps.setdefault(user.pk, (user, []))[1].extend(lines)
+    return gaps
+
+
 def reminders_semester_end(*, on: datetime.date) -> int:
     """In the last two weeks of a semester, remind each person once of what they still miss that semester."""
     school_year = SchoolYear.objects.filter(start__lte=on, end__gte=on).first()
@@ -466,8 +492,9 @@ def reminders_semester_end(*, on: datetime.date) -> int:
     window_start = last - datetime.timedelta(days=SEMESTER_REMINDER_DAYS)
     if on < window_start:
         return 0
-    everyone: dict[int, tuple[object, list[str]]] = {}
-    for studio in Studio.objects.filter(memberships__isnull=False).distinct().order_by("code"):
+    studios = list(Studio.objects.filter(memberships__isnull=False).distinct().order_by("code"))
+    everyone = assessment_gaps(studios=studios, on=on)
+    for studio in studios:
         for user, lines in semester_gaps(studio=studio, school_year=school_year, semester=semester,
                                          on=on).values():
             everyone.setdefault(user.pk, (user, []))[1].extend(lines)

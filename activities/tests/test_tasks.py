@@ -41,12 +41,30 @@ def test_semester_reminders_list_each_persons_gaps_once_in_the_last_two_weeks(ba
     _task(banner, due=datetime.date(2027, 1, 28), title="阶段总结")
     assert services.reminders_semester_end(on=datetime.date(2027, 1, 10)) == 0
     on = datetime.date(2027, 1, 20)
-    assert tasks.remind_semester_gaps.delay(on.isoformat()).get(timeout=10) == 2
+    # Nobody in either studio has recorded anything this semester: hosts and members of A and B are reminded.
+    assert tasks.remind_semester_gaps.delay(on.isoformat()).get(timeout=10) == 6
     host_note = Notification.objects.get(recipient=banner.a.host.user, verb="semester.gaps")
     assert "期末全旗研讨" in host_note.message and "2027-01-31" in host_note.message
     member_note = Notification.objects.get(recipient=banner.a.members[0].user, verb="semester.gaps")
     assert "阶段总结" in member_note.message
     assert services.reminders_semester_end(on=datetime.date(2027, 1, 21)) == 0
+
+
+def test_semester_reminders_name_the_rules_the_assessment_engine_finds_unmet(banner):
+    gaps = services.assessment_gaps(studios=[banner.a.studio], on=datetime.date(2027, 1, 20))
+    _user, member_lines = gaps[banner.a.members[0].user.pk]
+    assert any("论文" in line and "还差 1 篇" in line and "本学期剩 11 天" in line for line in member_lines)
+    assert any("阶段成果总结" in line for line in member_lines)
+    _user, host_lines = gaps[banner.a.host.user.pk]
+    # The host hears of the studio's team rules (two 全旗 专题研讨 a semester, 二十.4) as well.
+    assert any("专题研讨" in line for line in host_lines)
+    assert banner.b.host.user.pk not in gaps
+
+
+def test_second_semester_reminders_include_the_years_rules(banner):
+    gaps = services.assessment_gaps(studios=[banner.a.studio], on=datetime.date(2027, 8, 20))
+    _user, member_lines = gaps[banner.a.members[0].user.pk]
+    assert any("教学设计" in line for line in member_lines)
 
 
 def test_semester_gaps_is_the_hook_the_assessment_engine_replaces(banner, make_activity):
