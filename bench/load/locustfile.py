@@ -5,7 +5,8 @@
 Each simulated person logs in once, with an account of their own from bench/generate_banner.py (django-axes
 counts failures per account and address; a shared account would be nothing like real use), then visits the pages
 of their role in turn with a pause between pages. Every page must answer 200 itself — a redirect to the login
-page or an error page is a failure — and end with the closing </html>.
+page or an error page is a failure — and end with the closing </html>; the member's home must hold the
+checklist, the overview its matrix and the studio assessment its verdict.
 
 gunicorn runs under DJANGO_ENV=production. In production nginx terminates TLS and tells Django so with
 X-Forwarded-Proto: https and the client's address with X-Real-IP (deploy/nginx/mingshi.conf); here Locust sends
@@ -74,19 +75,20 @@ class RoleUser(HttpUser):
                 response.failure(f"login as {self.account} answered {response.status_code}")
         self.behind_tls()
 
-    def visit(self, name: str, path: str):
+    def visit(self, name: str, path: str, expect: str = ""):
         with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"{path} answered {response.status_code} {response.headers.get('Location', '')}")
             elif "</html>" not in response.text:
                 response.failure(f"{path} is not a whole page")
+            elif expect not in response.text:
+                response.failure(f"{path} lacks {expect}")
         self.behind_tls()
         return response
 
     @task
     def next_page(self):
-        name, path = next(self.cycle)
-        self.visit(name, path)
+        self.visit(*next(self.cycle))
 
 
 class Officer(RoleUser):
@@ -100,8 +102,8 @@ class Officer(RoleUser):
         return [
             ("officer: home", "/"),
             ("officer: review queue", "/activities/queue/"),
-            ("officer: banner overview", "/assessments/"),
-            ("officer: studio assessment", f"/assessments/studio/{code}/"),
+            ("officer: banner overview", "/assessments/", 'data-testid="matrix"'),
+            ("officer: studio assessment", f"/assessments/studio/{code}/", 'data-testid="team-verdict"'),
             ("officer: studio list", "/studios/"),
             ("officer: audit log", "/security/audit/"),
         ]
@@ -146,7 +148,7 @@ class Member(RoleUser):
                 break
             month = (month - datetime.timedelta(days=1)).replace(day=1)
         pages = [
-            ("member: home with checklist", "/"),
+            ("member: home with checklist", "/", 'data-testid="checklist-'),
             ("member: my records", "/records/mine/"),
         ]
         if found:

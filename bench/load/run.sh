@@ -64,7 +64,7 @@ stop_gunicorn() {
 trap stop_gunicorn EXIT
 
 for _try in $(seq 1 50); do
-    if curl -fsS -o /dev/null -H "X-Forwarded-Proto: https" "http://127.0.0.1:$PORT/accounts/login/"; then break; fi
+    if curl -fsS -o /dev/null 2>/dev/null -H "X-Forwarded-Proto: https" "http://127.0.0.1:$PORT/accounts/login/"; then break; fi
     sleep 0.2
 done
 
