@@ -211,7 +211,8 @@ class BannerSummaryExporter(AssessmentExporter):
         return Studio.objects.count()
 
     def sheets(self):
-        results = list(self.results())
+        # Keep only what a row needs: a region's full results (every member's rules) would not fit in memory.
+        results = [_summary(result) for result in self.results()]
         columns = _columns(result["team"] for result in results)
         headers = ["工作室编号", "工作室名称", "主持人"] + [
             f"{title}\n{period_label(period)}" for _rule, period, title in columns] + [
@@ -219,14 +220,13 @@ class BannerSummaryExporter(AssessmentExporter):
 
         def rows():
             for result in results:
-                host = next((m["name"] for m in result["members"] if m["role"] == "host"), "")
                 by_key = {(i["rule"], i["period"]): i for i in result["team"]["rules"]}
                 cells = [_instance_cell(by_key[(rule, period)]) if (rule, period) in by_key else ""
                          for rule, period, _title in columns]
-                signoff = result.get("signoff") or {}
-                overall = _overall(result)
+                signoff = result["signoff"] or {}
+                overall = result["overall"]
                 grade = GRADE_LABELS.get(signoff.get("grade"), "") if signoff else ""
-                yield [result["studio"], result.get("studio_name", ""), host, *cells, _verdict_cell(result["team"]),
+                yield [result["studio"], result["studio_name"], result["host"], *cells, _verdict_cell(result["team"]),
                        _rate_cell(result["team"]), Styled(VERDICT_LABELS[overall], status=overall),
                        grade or f"未签署（建议：{VERDICT_LABELS[overall]}）", signoff.get("by", ""),
                        (signoff.get("at") or "")[:16].replace("T", " ")]
@@ -236,6 +236,12 @@ class BannerSummaryExporter(AssessmentExporter):
                     title=f"{settings.BUREAU_NAME} 名师工作室考核汇总表（{self.period_text()}）",
                     subtitle=self.subtitle(), freeze_columns=2)
         yield _legend(columns)
+
+
+def _summary(result: dict) -> dict:
+    return {"studio": result["studio"], "studio_name": result.get("studio_name", ""),
+            "host": next((m["name"] for m in result["members"] if m["role"] == "host"), ""),
+            "team": result["team"], "signoff": result.get("signoff"), "overall": _overall(result)}
 
 
 def _overall(result: dict) -> str:
