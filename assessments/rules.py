@@ -1144,6 +1144,22 @@ class Rule:
     function: Callable[..., RuleResult]
     monotone: bool = True  # adding records can never turn met into not_met
 
+    @property
+    def short(self) -> str:
+        """A column heading of two to five characters, for matrices where the full title does not fit."""
+        return SHORT_TITLES.get(self.id, self.title)
+
+
+SHORT_TITLES = {
+    "T-RESEARCH": "课题", "T-YOUNG-BACKBONE": "青年骨干", "T-CULTIVATE": "培养骨干", "T-PUBLIC-LECTURE": "全旗讲座",
+    "T-SEMINAR": "全旗研讨", "T-MEETINGS": "部署总结会", "T-STUDY": "研讨学习", "T-OUTREACH": "送教支教",
+    "T-PLAN": "工作计划", "T-SUMMARY": "年度总结", "T-TRAINING-PLAN": "培养计划", "T-REPORT": "研究报告",
+    "T-EVALUATION": "成员考评", "T-FUNDS": "经费", "I-RESEARCH": "参与课题", "I-PAPER": "论文",
+    "I-REFLECTION": "反思", "I-DESIGNS": "教学设计", "I-SEMINAR": "组织研讨", "I-ATTENDANCE": "出勤",
+    "I-TASKS": "任务", "I-LECTURE": "讲座/公开课", "I-STAGE-SUMMARY": "阶段总结", "I-DEV-PLAN": "发展规划",
+    "I-MENTOR": "帮扶对子",
+}
+
 
 REGISTRY: tuple[Rule, ...] = (
     Rule(

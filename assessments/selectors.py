@@ -474,7 +474,7 @@ def overview_matrix(*, school_year, kind: str, as_of: datetime.date | None = Non
         "school_year": school_year.label,
         "as_of": as_of.isoformat(),
         "settings": settings.as_dict(),
-        "rules": [{"id": r.id, "title": r.title, "clause": r.clause, "scope": r.scope,
+        "rules": [{"id": r.id, "title": r.title, "short": r.short, "clause": r.clause, "scope": r.scope,
                    "period_kind": r.period_kind, "counts": kind == CYCLE or r.period_kind != "cycle"}
                   for r in REGISTRY],
         "periods": periods,

@@ -1025,3 +1025,10 @@ def test_individual_rule_needs_a_person():
 def test_met_result_has_no_missing_phrase():
     ev = studio(works=[work("W-1", "T-001", "paper", date(2024, 12, 1), 2000)])
     assert i_paper(ev, MEMBER, SEM1, END_SEM1, DEFAULTS).missing == ""
+
+
+def test_every_rule_has_a_short_heading_for_matrices():
+    from assessments.rules import REGISTRY, SHORT_TITLES
+
+    assert set(SHORT_TITLES) == {rule.id for rule in REGISTRY}
+    assert all(2 <= len(rule.short) <= 6 for rule in REGISTRY)
