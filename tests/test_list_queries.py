@@ -21,13 +21,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity, Attendance, Filing
+from assessments.models import RuleSettings
 from core.models import AuditEntry, Notification
+from core.services import audit_record
 from excel.models import ExportJob
 from members.models import Application, Title
 from records.models import (
     FundEntry,
     HostEvaluation,
     MentoringPair,
+    MentoringVisit,
     ResearchProject,
     StudioDocument,
     Task,
@@ -148,6 +151,22 @@ def test_own_applications(banner, client_for):
     assert_flat(client_for(teacher.user), reverse("members:applications"), grow)
 
 
+@pytest.mark.parametrize("role", ["member_a", "host_a", "officer", "admin"])
+def test_teacher_titles_and_studios(banner, client_for, role):
+    teacher = banner.a.members[0]
+
+    def grow(first, count):
+        for index in range(first, first + count):
+            made = make_studio(members=0)
+            Studio.objects.filter(pk=made.studio.pk).update(name=f"工作室{mark(index)}")
+            Membership.objects.create(studio=made.studio, teacher=teacher, role=Membership.Role.MEMBER,
+                                      joined_on=made.cycle.start_year.start)
+            Title.objects.create(teacher=teacher, kind=Title.Kind.choices[index % len(Title.Kind.choices)][0],
+                                 level=index % 4 + 1, awarded_on=datetime.date(2010 + index, 1, 1))
+
+    assert_flat(client_for(banner.users[role]), reverse("members:teacher", args=[teacher.code]), grow)
+
+
 @pytest.mark.parametrize("role", ["member_a", "host_a", "member_b", "host_b", "officer", "admin"])
 def test_notifications(banner, client_for, role):
     user = banner.users[role]
@@ -158,6 +177,38 @@ def test_notifications(banner, client_for, role):
                                         url="/records/mine/")
 
     assert_flat(client_for(user), reverse("core:notifications"), grow)
+
+
+@pytest.mark.parametrize("role", ["member_a", "host_a"])
+def test_home_panels(banner, client_for, role):
+    """The home page's panels (upcoming activities, checklist, tasks) as records pile up in the studio."""
+    studio = banner.a.studio
+    user = banner.users[role]
+
+    def grow(first, count):
+        for index in range(first, first + count):
+            Activity.objects.create(studio=studio, title=f"研讨{mark(index)}", kind=Activity.Kind.WORK_SEMINAR,
+                                    date=today() + datetime.timedelta(days=index + 1), organiser=banner.a.host)
+            Work.objects.create(teacher=user.teacher, studio=studio, kind=Work.Kind.PAPER, title="论文",
+                                date=today(), char_count=2000, char_count_source=Work.CountSource.FILE)
+            task = Task.objects.create(studio=studio, title=f"任务{mark(index + 100)}",
+                                       due_on=today() + datetime.timedelta(days=3))
+            TaskAssignment.objects.create(task=task, teacher=user.teacher)
+
+    # The host's panel lists the studio's upcoming activities and the host's open tasks; a member's, the tasks.
+    assert_flat(client_for(user), reverse("home"), grow, n=2, per_row=2 if role == "host_a" else 1)
+
+
+@pytest.mark.parametrize("role", OFFICE)
+def test_office_home_panels(banner, client_for, role):
+    """The office's home lists every studio and counts what waits on the office."""
+    def grow(first, count):
+        for index in range(first, first + count):
+            made = make_studio(members=2)
+            Studio.objects.filter(pk=made.studio.pk).update(name=f"工作室{mark(index)}")
+            _activities(made.studio, [made.host])(index + 100, 1)
+
+    assert_flat(client_for(banner.users[role]), reverse("home"), grow)
 
 
 # --- records ---------------------------------------------------------------------------------------------------
@@ -197,6 +248,20 @@ def test_person_records(banner, client_for, role):
     member = banner.a.members[0]
     url = reverse("records:person", args=[banner.a.studio.code, member.code])
     assert_flat(client_for(banner.users[role]), url, _personal_rows(member, banner.a.studio))
+
+
+@pytest.mark.parametrize("role", ["member_a", "host_a", "officer", "admin"])
+def test_mentoring_visits(banner, client_for, role):
+    member = banner.a.members[0]
+    pair = MentoringPair.objects.create(teacher=member, studio=banner.a.studio, mentee_name="乡村教师",
+                                        mentee_school="某小学", started_on=datetime.date(2024, 9, 10))
+
+    def grow(first, count):
+        for index in range(first, first + count):
+            MentoringVisit.objects.create(pair=pair, visited_on=datetime.date(2024, 10, 1 + index),
+                                          note=f"听课{mark(index)}")
+
+    assert_flat(client_for(banner.users[role]), reverse("records:pair", args=[pair.pk]), grow)
 
 
 @pytest.mark.parametrize("role", ["host_a", "officer", "admin"])
@@ -324,6 +389,22 @@ def test_activity_attendance(banner, client_for, role):
     assert_flat(client_for(banner.users[role]), url, grow)
 
 
+@pytest.mark.parametrize("role", ["host_a", "officer", "admin"])
+def test_attendance_form(banner, client_for, role):
+    studio = banner.a.studio
+    activity = Activity.objects.create(studio=studio, title="研讨", kind=Activity.Kind.WORK_SEMINAR,
+                                       date=today() - datetime.timedelta(days=1), status=Activity.Status.HELD,
+                                       organiser=banner.a.host)
+
+    def grow(first, count):
+        for index in range(first, first + count):
+            teacher = new_member(studio, mark(index))
+            Attendance.objects.create(activity=activity, teacher=teacher, status=Attendance.Status.EXCUSED)
+
+    url = reverse("activities:attendance", args=[studio.code, activity.pk])
+    assert_flat(client_for(banner.users[role]), url, grow)
+
+
 @pytest.mark.parametrize("role", OFFICE)
 def test_review_queue_for_the_office(banner, client_for, role):
     studios = [banner.a, banner.b]
@@ -389,6 +470,19 @@ def test_studio_assessment(banner, client_for, role, kind):
 
     url = reverse("assessments:studio", args=[studio.code]) + f"?kind={kind}&year=2024-2025"
     assert_flat(client_for(banner.users[role]), url, grow)
+
+
+@pytest.mark.parametrize("role", OFFICE)
+def test_rule_settings_history(banner, client_for, role):
+    current = RuleSettings.current()
+    actors = [banner.officer, banner.admin]
+
+    def grow(first, count):
+        for index in range(first, first + count):
+            audit_record(actor=actors[index % 2], action="rules.update", target=current,
+                         comment=f"按新文件{mark(index)}", data={"changes": {"paper_min_chars": [1800, 2000 + index]}})
+
+    assert_flat(client_for(banner.users[role]), reverse("assessments:settings"), grow)
 
 
 # --- excel and security ----------------------------------------------------------------------------------------
