@@ -117,6 +117,19 @@ def seed(ctx):
                     activities.append(activity)
                     if scope == S.BANNER:
                         filing_plans.append((activity, *_filing_state(activity, today, index, rng)))
+        # 二十一.5: every member organises a seminar of the studio each school year; a few forget, so gaps show.
+        for start_year in sorted(ctx.years):
+            year = ctx.years[start_year]
+            for position, member in enumerate(members):
+                day = year.start + datetime.timedelta(days=30 + (position * 29 + index * 7) % 300)
+                if day >= today or rng.random() < 0.12:
+                    continue
+                activities.append(Activity(
+                    studio=studio, title=f"专题研讨：{member.name}主持的课例研究", kind=K.SEMINAR, scope=S.STUDIO,
+                    date=day, start_time=datetime.time(15, 0), end_time=datetime.time(17, 0),
+                    place=rng.choice(PLACES), organiser=member, status=Activity.Status.HELD,
+                    summary="成员围绕课例开展专题研讨，形成改进建议。",
+                ))
         # One activity cancelled this semester.
         if index == 2:
             activities.append(Activity(studio=studio, title="全旗专题研讨（因故取消）", kind=K.SEMINAR, scope=S.STUDIO,
