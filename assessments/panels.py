@@ -26,3 +26,11 @@ def my_checklist(request):
     from .views import checklist_context
 
     return checklist_context(request.user)
+
+
+@home_panel(template="assessments/_home_behind.html", order=3)
+def studios_behind(request):
+    """The office sees at once which studios are behind this school year and on which rules."""
+    from .views import behind_context
+
+    return behind_context(request.user)

@@ -293,19 +293,8 @@ def overview(request):
     if sort not in SORTS:
         sort = "rate"
     matrix = selectors.overview_matrix(school_year=school_year(year), kind=kind)
-    rows = sort_rows(matrix["rows"], sort)
     query = urlencode({"kind": kind, "year": year})
-    met_word = str(STATUS_LABELS["met"])
-    for row in rows:
-        row["url"] = reverse("assessments:studio", args=[row["studio"]]) + "?" + query
-        row["rate"] = rate_percent(row["compliance_rate"])
-        row["not_met"] = sum(cell["not_met"] for cell in row["cells"].values())
-        row["pending"] = sum(cell["pending"] for cell in row["cells"].values())
-        row["verdict_label"] = VERDICT_LABELS.get(row["final_verdict"], "")
-        row["grade_label"] = GRADE_LABELS.get(row["signoff_grade"], "")
-        row["cell_list"] = [_cell(rule, row["cells"][rule["id"]], met_word) for rule in matrix["rules"]]
-        behind = sorted((cell for cell in row["cell_list"] if cell["not_met"]), key=lambda cell: -cell["not_met"])
-        row["behind"], row["behind_more"] = behind[:3], max(len(behind) - 3, 0)
+    rows = sort_rows(decorate_rows(matrix, query), sort)
     for rule in matrix["by_rule"]:
         rule["rate_label"] = rate_percent(rule["rate"])
     for point in matrix["trend"]:
@@ -318,6 +307,36 @@ def overview(request):
         "charts": chart_data(matrix, rows), "status_labels": STATUS_LABELS,
         "settings_used": settings_rows(matrix["settings"]),
     })
+
+
+def decorate_rows(matrix: dict, query: str) -> list[dict]:
+    """The matrix rows with what a page shows of them: link, rate, counts, labels, cells and the rules behind."""
+    met_word = str(STATUS_LABELS["met"])
+    rows = matrix["rows"]
+    for row in rows:
+        row["url"] = reverse("assessments:studio", args=[row["studio"]]) + "?" + query
+        row["rate"] = rate_percent(row["compliance_rate"])
+        row["not_met"] = sum(cell["not_met"] for cell in row["cells"].values())
+        row["pending"] = sum(cell["pending"] for cell in row["cells"].values())
+        row["verdict_label"] = VERDICT_LABELS.get(row["final_verdict"], "")
+        row["grade_label"] = GRADE_LABELS.get(row["signoff_grade"], "")
+        row["cell_list"] = [_cell(rule, row["cells"][rule["id"]], met_word) for rule in matrix["rules"]]
+        behind = sorted((cell for cell in row["cell_list"] if cell["not_met"]), key=lambda cell: -cell["not_met"])
+        row["behind"], row["behind_more"] = behind[:3], max(len(behind) - 3, 0)
+    return rows
+
+
+def behind_context(user) -> dict | None:
+    """The office's home panel: the studios furthest behind this school year, and on which rules."""
+    if not is_office(user):
+        return None
+    year = selectors.school_year_on(timezone.localdate())
+    matrix = selectors.overview_matrix(school_year=year, kind="annual")
+    query = urlencode({"kind": "annual", "year": year.label})
+    rows = sort_rows(decorate_rows(matrix, query), "not_met")
+    return {"year": year.label, "rows": rows[:5], "count": len(rows),
+            "behind_count": sum(1 for row in rows if row["not_met"]),
+            "overview_url": reverse("assessments:overview") + "?" + query}
 
 
 def _cell(rule: dict, cell: dict, met_word: str) -> dict:

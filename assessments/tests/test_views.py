@@ -416,3 +416,13 @@ def test_the_studio_page_links_its_assessment_for_members_and_the_office(banner,
     detail = reverse("studios:detail", args=[banner.a.studio.code])
     for role in ["member_a", "host_a", "officer"]:
         assert link in client_for(banner.users[role]).get(detail).content.decode()
+
+
+def test_office_home_names_the_studios_behind_and_the_rules(banner, client_for):
+    from django.urls import reverse
+
+    page = client_for(banner.officer).get(reverse("home")).content.decode()
+    assert 'data-testid="panel-behind"' in page
+    assert banner.a.studio.name in page and banner.b.studio.name in page
+    teacher_page = client_for(banner.users["host_a"]).get(reverse("home")).content.decode()
+    assert 'data-testid="panel-behind"' not in teacher_page
