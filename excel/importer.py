@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -154,16 +153,19 @@ class Reader:
     def read(self, data: bytes) -> dict[str, list[Row]]:
         from openpyxl import load_workbook
 
+        damaged = _("The file is not an Excel workbook (.xlsx) or it is damaged.")
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-            raise LedgerFileError(_("The file is not an Excel workbook (.xlsx) or it is damaged.")) from None
+        except Exception:  # openpyxl, zlib and the XML parsers raise many kinds on a broken file
+            raise LedgerFileError(damaged) from None
         sheets = {}
         try:
             names = set(workbook.sheetnames)
             for spec in L.SHEETS:
                 if spec.name in names:
                     sheets[spec.name] = self._read_sheet(spec, workbook[spec.name])
+        except Exception:  # read-only sheets are parsed row by row: the damage may show only now
+            raise LedgerFileError(damaged) from None
         finally:
             workbook.close()
         if not sheets:
