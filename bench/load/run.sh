@@ -55,7 +55,9 @@ fi
 GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS="$WORKERS" "$ROOT/.venv/bin/gunicorn" mingshi.wsgi \
     -c deploy/gunicorn.conf.py --access-logfile "$OUT/access.log" --error-logfile "$OUT/gunicorn.log" \
     --pid "$OUT/gunicorn.pid" --daemon
+SAMPLER=""
 stop_gunicorn() {
+    if [ -n "$SAMPLER" ]; then kill "$SAMPLER" 2>/dev/null || true; fi
     if [ -f "$OUT/gunicorn.pid" ]; then
         kill "$(cat "$OUT/gunicorn.pid")" 2>/dev/null || true
         rm -f "$OUT/gunicorn.pid"
@@ -68,7 +70,15 @@ for _try in $(seq 1 50); do
     sleep 0.2
 done
 
+# The machine's load average every 5 s: figures taken while something else runs are not the server's own.
+( while sleep 5; do cut -d' ' -f1 /proc/loadavg; done ) > "$OUT/loadavg.txt" &
+SAMPLER=$!
 "$LOCUST" -f bench/load/locustfile.py --host "http://127.0.0.1:$PORT" --headless \
     -u "$USERS" -r "$SPAWN_RATE" -t "$DURATION" --stop-timeout 10 \
     --csv "$OUT/load" --html "$OUT/load.html" --only-summary 2>&1 | tee "$OUT/locust.txt"
-echo "figures: $OUT/load_stats.csv (per page group), $OUT/load.html, $OUT/locust.txt"
+kill "$SAMPLER" 2>/dev/null || true
+SAMPLER=""
+python3 bench/load/summarize.py "$OUT/load_stats.csv" | tee "$OUT/summary.md"
+sort -n "$OUT/loadavg.txt" | awk -v cores="$(nproc)" '{v[NR]=$1} END {if (NR) printf "load average during the run: %s min, %s median, %s max on %d cores\n", v[1], v[int((NR+1)/2)], v[NR], cores}' \
+    | tee -a "$OUT/summary.md"
+echo "figures: $OUT/summary.md, $OUT/load_stats.csv (per page group), $OUT/load.html, $OUT/locust.txt"
