@@ -107,7 +107,7 @@ RECORD_TARGETS = {
     "T-RESEARCH": ("records:projects", True, None),
     "T-YOUNG-BACKBONE": ("studios:detail", True, None),
     "T-CULTIVATE": ("studios:detail", True, None),
-    "I-TASKS": ("records:tasks", True, None),
+    "I-TASKS": ("records:mine", False, None),  # a member's own assignments; the studio's task list is the host's
     "T-PLAN": ("records:document_create", True, {"kind": "work_plan"}),
     "T-SUMMARY": ("records:document_create", True, {"kind": "annual_summary"}),
     "T-TRAINING-PLAN": ("records:document_create", True, {"kind": "training_plan"}),
