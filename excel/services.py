@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,10 @@ logger = logging.getLogger(__name__)
 # Exports estimated above this many rows are built in the background with a progress bar.
 BACKGROUND_ROWS = getattr(settings, "EXCEL_BACKGROUND_ROWS", 3000)
 JOB_LIFETIME = datetime.timedelta(hours=getattr(settings, "EXCEL_JOB_HOURS", 24))
+# A job still waiting this long is handed to the worker again (its message may have gone with a restarted Redis).
+REQUEUE_AFTER = datetime.timedelta(minutes=getattr(settings, "EXCEL_REQUEUE_MINUTES", 15))
+# While the job service (Redis) cannot be reached, a waiting job's error field starts with this marker.
+QUEUE_DOWN = "queue-unavailable"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -117,10 +122,45 @@ def _job_create(*, user, kind, label, studio=None, exporter="", params=None, tot
                                    params=params or {}, total=total, expires_at=timezone.now() + JOB_LIFETIME)
     audit_record(actor=user, action=f"excel.{kind}", target=job, studio=studio, request=request,
                  data={"exporter": exporter, **(params or {})})
+    transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
+    return job
+
+
+def job_enqueue(*, job_id) -> bool:
+    """Hand a waiting job to the Celery worker. When the job service cannot be reached the job stays waiting,
+    marked so that its page says so and `jobs_requeue` (or the page's next poll) hands it over once the service
+    is back; the request that asked for it never fails. Returns whether the job was handed over."""
     from .tasks import run_job
 
-    transaction.on_commit(lambda: run_job.delay(str(job.pk)))
-    return job
+    try:
+        run_job.delay(str(job_id))
+    except Exception as error:  # kombu's OperationalError, redis' ConnectionError, a timeout…
+        logger.warning("excel job %s could not be queued, it waits for the job service: %s", job_id, error)
+        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+            error=f"{QUEUE_DOWN}: {error}"[:1000])
+        return False
+    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED, error__startswith=QUEUE_DOWN).update(
+        error="")
+    return True
+
+
+def job_waits_for_service(job: ExportJob) -> bool:
+    return job.status == ExportJob.Status.QUEUED and job.error.startswith(QUEUE_DOWN)
+
+
+def jobs_requeue(*, now=None) -> int:
+    """Hand waiting jobs to the worker again: at once those the job service was down for, and any job still
+    waiting after REQUEUE_AFTER. A job is claimed once (job_run), so a second message for it does nothing.
+    Stops at the first failure (the service is still down). Returns how many were handed over."""
+    now = now or timezone.now()
+    waiting = ExportJob.objects.filter(status=ExportJob.Status.QUEUED).filter(
+        Q(error__startswith=QUEUE_DOWN) | Q(created_at__lte=now - REQUEUE_AFTER)).order_by("created_at")
+    handed = 0
+    for job_id in list(waiting.values_list("pk", flat=True)):
+        if not job_enqueue(job_id=job_id):
+            break
+        handed += 1
+    return handed
 
 
 def _progress_updater(job: ExportJob):
@@ -134,9 +174,12 @@ def _progress_updater(job: ExportJob):
 def job_run(*, job_id) -> ExportJob:
     """Build a job's file (called by the Celery task, or in-process without Redis)."""
     job = ExportJob.objects.select_related("studio", "user").get(pk=job_id)
-    if job.status != ExportJob.Status.QUEUED:
+    # Claim the job: of two messages for one job (a re-queue after an outage) only the first builds it.
+    claimed = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, error="")
+    if not claimed:
+        job.refresh_from_db()
         return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
     try:
         build = _archive_build if job.kind == ExportJob.Kind.ARCHIVE else _export_build
         with tempfile.TemporaryFile() as handle:

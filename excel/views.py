@@ -192,22 +192,34 @@ def _job_state(job: ExportJob) -> dict:
         ExportJob.Status.DONE: _("Ready: %(name)s") % {"name": job.filename},
         ExportJob.Status.FAILED: _("The job failed. Please try again or tell the administrator."),
     }
+    message = messages_by_status[job.status]
+    if services.job_waits_for_service(job):
+        message = _("The job service is unavailable at the moment. Your request is kept and starts by itself as "
+                    "soon as the service is back; you may leave this page.")
     state = {"status": job.status, "progress": job.progress, "done": job.done, "total": job.total,
-             "message": str(messages_by_status[job.status]), "filename": job.filename}
+             "message": str(message), "filename": job.filename}
     if job.status == ExportJob.Status.DONE:
         state["download_url"] = reverse("excel:job_download", args=[job.pk])
     return state
 
 
+def _retry_waiting(job: ExportJob) -> ExportJob:
+    """A job the job service was down for is handed over again when its page is looked at."""
+    if services.job_waits_for_service(job):
+        services.job_enqueue(job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
 @login_required
 def job_detail(request, pk):
-    job = _job_for(request, pk)
+    job = _retry_waiting(_job_for(request, pk))
     return render(request, "excel/job.html", {"job": job, "state": _job_state(job)})
 
 
 @login_required
 def job_progress(request, pk):
-    job = _job_for(request, pk)
+    job = _retry_waiting(_job_for(request, pk))
     response = JsonResponse(_job_state(job))
     response["Cache-Control"] = "no-store"
     return response
