@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from .models import AuditEntry, Notification, Upload
 from .uploads import EXTENSIONS, CheckedFile, count_chars, extract_text
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -117,10 +120,19 @@ def notification_send(*, recipients, verb: str, message: str, url: str = "") -> 
     )
     ids = [notification.pk for notification in notifications if notification.pk]
     if ids:
-        from .tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        transaction.on_commit(lambda: _queue_notification_emails(ids))
     return notifications
+
+
+def _queue_notification_emails(ids: list[int]) -> None:
+    """Queue the e-mails; with the job service (Redis) down the action still succeeds and the in-app
+    notifications stand, the e-mails are left unsent (emailed_at stays empty)."""
+    from .tasks import send_notification_emails
+
+    try:
+        send_notification_emails.delay(ids)
+    except Exception as error:  # kombu's OperationalError, the result backend's RuntimeError, a timeout…
+        logger.warning("notification e-mails %s could not be queued: %s", ids, error)
 
 
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
