@@ -140,12 +140,15 @@ def _ref_ids(refs: set[str], prefix: str) -> list[int]:
     return [int(ref[len(head):]) for ref in refs if ref.startswith(head) and ref[len(head):].isdigit()]
 
 
-def evidence_links(studio, refs: set[str]) -> dict[str, str]:
+def evidence_links(studio, refs: set[str], *, member_id: int | None = None) -> dict[str, str]:
     """ref → URL of the page of the record it names, for the refs of this studio's records.
 
     A ref is a ledger code or the app's own id ("#W12", CodedRecord.ref), or a teacher's code for the rules
     that count people (T-YOUNG-BACKBONE, T-CULTIVATE, T-EVALUATION). One query per kind of record, whatever
     the number of refs; refs that resolve to nothing are shown as plain codes.
+
+    ``member_id``: the teacher reading the page is a member, not the host or the office; they get links only to
+    pages open to them (not the host's task list or funds, and of personal records only their own).
     """
     from activities.models import Activity
     from records.models import FundEntry, MentoringPair, ResearchProject, StudioDocument, Task, Work
@@ -166,11 +169,13 @@ def evidence_links(studio, refs: set[str]) -> dict[str, str]:
     codes = [ref for ref in refs if not ref.startswith("#")]
     for model, url in sources:
         ids = _ref_ids(refs, model.REF_PREFIX)
-        if not (ids or codes):
+        if not (ids or codes) or (member_id is not None and model in (Task, FundEntry)):
             continue
         found = model.objects.filter(Q(pk__in=ids) | Q(code__in=codes))
         found = found.filter(Q(studio=studio) | Q(studio__isnull=True)) if model is MentoringPair else found.filter(
             studio=studio)
+        if member_id is not None and model in (Work, MentoringPair):
+            found = found.filter(teacher_id=member_id)
         for pk, record_code in found.values_list("pk", "code"):
             for ref in (record_code, f"#{model.REF_PREFIX}{pk}"):
                 if ref in refs and ref not in links:
@@ -188,9 +193,10 @@ def _instances(result: dict):
         yield from member["rules"]
 
 
-def decorate(result: dict, *, studio, office: bool, kind: str, year: str) -> dict:
+def decorate(result: dict, *, studio, office: bool, kind: str, year: str, member_id: int | None = None) -> dict:
     """Add labels, evidence links and action URLs to a result dict for the template (in place)."""
-    links = evidence_links(studio, {ref for instance in _instances(result) for ref in instance["evidence"]})
+    links = evidence_links(studio, {ref for instance in _instances(result) for ref in instance["evidence"]},
+                           member_id=member_id)
     override_base = reverse("assessments:override", args=[studio.code])
 
     def walk(block: dict, teacher: str | None):
@@ -462,7 +468,8 @@ def studio_assessment(request, code):
             diff = diff_lines(selectors.signoff_diff(stored, result))
     if not sees_everyone:
         result["members"] = [m for m in result["members"] if m["teacher"] == own_code]
-    decorate(result, studio=studio, office=office, kind=kind, year=year)
+    member_id = None if sees_everyone else getattr(getattr(request.user, "teacher", None), "pk", 0)
+    decorate(result, studio=studio, office=office, kind=kind, year=year, member_id=member_id)
     grades = (signoff or {}).get("person_grades", {})
     for member in result["members"]:
         member["grade_label"] = GRADE_LABELS.get(grades.get(member["teacher"]), "")
