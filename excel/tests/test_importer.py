@@ -385,3 +385,30 @@ def test_dates_typed_as_text_and_as_excel_dates_are_the_same(db):
     data["成员"][1]["加入日期"] = "2024/9/1"
     assert ledger_import(ledger_bytes(data)).ok
     assert Membership.objects.get(teacher__code="T-102").joined_on == datetime.date(2024, 9, 1)
+
+
+def _queries_of_a_fresh_import(data) -> int:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    class Rollback(Exception):
+        pass
+
+    with CaptureQueriesContext(connection) as queries:
+        try:
+            with transaction.atomic():
+                assert ledger_import(ledger_bytes(data)).ok
+                raise Rollback
+        except Rollback:
+            pass
+    return len(queries.captured_queries)
+
+
+def test_the_import_takes_the_same_queries_whatever_the_number_of_rows(db):
+    small = _queries_of_a_fresh_import(sample())
+    data = sample()
+    for number in range(60):
+        data["成果"].append({**data["成果"][0], "成果编号": f"W-X{number}", "标题": f"论文{number}"})
+        data["经费"].append({**data["经费"][1], "经费编号": f"F-X{number}"})
+        data["荣誉"].append({**data["荣誉"][1], "授予日期": D(2000, 1, 1) + datetime.timedelta(days=number)})
+    assert _queries_of_a_fresh_import(data) == small
