@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 
 from django.apps import apps
 
@@ -48,3 +49,30 @@ def big_ledger_records(*, studios: int = 12, members: int = 8, works: int = 6) -
                                   "字数": 2000 + w})
     return {"教师": teachers, "工作室": studio_rows, "成员": memberships, "活动": activities, "考勤": attendance,
             "成果": work_rows}
+
+
+def _reset_connections(app):
+    """Forget Celery's cached broker pools and result backend, so new URLs take effect."""
+    app._after_fork()
+    app._local.__dict__.pop("backend", None)
+
+
+@contextmanager
+def job_service(broker_url: str | None, *, eager: bool = False):
+    """The Celery app pointed at another broker (None: tasks run in-process), restored afterwards."""
+    from mingshi.celery import app
+
+    keys = ("broker_url", "result_backend", "task_always_eager", "task_eager_propagates")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.task_always_eager = eager or broker_url is None
+    app.conf.task_eager_propagates = True
+    if broker_url is not None:
+        app.conf.broker_url = broker_url
+        app.conf.result_backend = broker_url if broker_url.startswith("redis") else "cache+memory://"
+    _reset_connections(app)
+    try:
+        yield app
+    finally:
+        for key, value in saved.items():
+            app.conf[key] = value
+        _reset_connections(app)

@@ -12,7 +12,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,7 +30,7 @@ from excel.tasks import requeue_waiting_jobs
 from excel.tests.helpers import ledger_bytes
 from studios.tests.factories import school_year
 
-from .faults import big_ledger_records, table_counts
+from .faults import big_ledger_records, job_service, table_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1: the job service is down
@@ -40,33 +39,6 @@ WAITING = "等待开始……"
 
 
 # --- the job service down -----------------------------------------------------------------------------------------
-
-
-def _reset_connections(app):
-    """Forget Celery's cached broker pools and result backend, so new URLs take effect."""
-    app._after_fork()
-    app._local.__dict__.pop("backend", None)
-
-
-@contextmanager
-def job_service(broker_url: str | None, *, eager: bool = False):
-    """The Celery app pointed at another broker (None: tasks run in-process), restored afterwards."""
-    from mingshi.celery import app
-
-    keys = ("broker_url", "result_backend", "task_always_eager", "task_eager_propagates")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.task_always_eager = eager or broker_url is None
-    app.conf.task_eager_propagates = True
-    if broker_url is not None:
-        app.conf.broker_url = broker_url
-        app.conf.result_backend = broker_url if broker_url.startswith("redis") else "cache+memory://"
-    _reset_connections(app)
-    try:
-        yield app
-    finally:
-        for key, value in saved.items():
-            app.conf[key] = value
-        _reset_connections(app)
 
 
 @pytest.fixture
