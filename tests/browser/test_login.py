@@ -1,6 +1,7 @@
 """First journey: every role logs in through the Chinese login page and lands on its own home page."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +20,14 @@ def test_each_role_logs_in_in_chinese_and_lands_on_its_home(browser_page, login,
     page.goto("/")
     assert "/accounts/login/" in page.url
     assert page.locator("html").get_attribute("lang") == "zh-hans"
-    assert page.get_by_role("heading", name="登录").is_visible()
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
 
     login(page, banner.users[role])
 
     assert page.get_by_test_id("home-heading").inner_text().startswith(heading)
-    assert page.get_by_test_id(panel).is_visible()
+    expect(page.get_by_test_id(panel)).to_be_visible()
     if role in ("host_a", "member_a"):
-        assert page.get_by_test_id(panel).get_by_text(banner.a.studio.name).is_visible()
+        expect(page.get_by_test_id(panel).get_by_text(banner.a.studio.name)).to_be_visible()
     assert page.console_errors == []
 
 
@@ -36,5 +37,5 @@ def test_a_wrong_password_is_refused_in_chinese(browser_page, login, banner):
     page.get_by_label("用户名").fill(banner.users["member_a"].username)
     page.get_by_label("密码").fill("wrong-password")
     page.get_by_role("button", name="登录").click()
-    assert page.get_by_text("请输入一个正确的").is_visible()
+    expect(page.get_by_text("请输入一个正确的")).to_be_visible()
     assert "/accounts/login/" in page.url
