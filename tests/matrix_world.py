@@ -46,7 +46,7 @@ def current_school_year(day: datetime.date) -> SchoolYear:
 
 def build_world(banner) -> SimpleNamespace:
     """Studio A with a work, a document, a project, a pair, a task, an evaluation, funds, two activities, a photo,
-    an application, an export job, a sign-off, an override and a login lockout."""
+    a title with its certificate, an application, an export job, a sign-off, an override and a login lockout."""
     host, member = banner.a.host, banner.a.members[0]
     officer = banner.officer
     # A name no other page could contain by chance: studio B's people must never see it.
@@ -111,6 +111,10 @@ def build_world(banner) -> SimpleNamespace:
     held.refresh_from_db()
     photo = held.photos.get()
 
+    title = member_services.title_create(
+        actor=member.user, teacher=member, kind="backbone", level=1, awarded_on=year.start,
+        certificate_file=SimpleUploadedFile("骨干教师证书.png", make_png(), content_type="image/png"),
+    )
     application = member_services.application_submit(
         actor=banner.outsider.user, teacher=banner.outsider, studio=studio,
         statement="希望加入工作室，提升阅读教学能力。",
@@ -140,5 +144,5 @@ def build_world(banner) -> SimpleNamespace:
         work=work, document=document, project=project, pair=pair, task=task, assignment=assignment,
         notification=notification,
         evaluation=evaluation, allocation=allocation, expense=expense, planned=planned, filing=filing, held=held,
-        photo=photo, application=application, job=job, signoff=signoff, override=override, lockout=lockout,
+        photo=photo, title=title, application=application, job=job, signoff=signoff, override=override, lockout=lockout,
     )

@@ -25,7 +25,16 @@ The rule on other studios, checked on the table by ``test_another_studios_object
 live answers by the matrix itself: for every URL that takes a studio code or an object of studio A, a member or
 the host of studio B gets 404, never 403, so nothing tells them the object exists. The one exception is an
 office-only page: it answers 403 to every teacher whatever their studio (the host and members of studio A get
-the same 403), so the 403 says nothing about studio A either.
+the same 403), so the 403 says nothing about studio A either. Around it:
+
+- a page answered 200 to a visitor or to studio B's people shows nothing of studio A (its name, code and the
+  titles of its records), but what they typed themselves or what the page makes public on purpose;
+- no page links a person to a URL of the matrix where nothing is there for them (403/404 on GET and POST);
+- studio A's objects asked for under studio B's code answer 404 even to studio B's host and to the office;
+- studio B's forms refuse studio A's people.
+
+The roles are the ``banner`` fixture's (``studios.tests.factories.make_banner``), built once per module with the
+world inside a transaction; every test runs in a savepoint of it and leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -184,6 +193,11 @@ MATRIX: dict[str, Case] = {
     # --- core -------------------------------------------------------------------------------------------------
     "core:upload[work]": Case(OWN_RECORD, kwargs=lambda w: {"pk": w.work.upload_id}),
     "core:upload[document]": Case(STUDIO_VIEW, kwargs=lambda w: {"pk": w.document.upload_id}),
+    "core:upload[photo]": Case(STUDIO_VIEW, kwargs=lambda w: {"pk": w.photo.upload_id}),
+    # A receipt is the studio's, not a person's: its host and the office, like the funds page.
+    "core:upload[receipt]": Case(STUDIO_MANAGE, kwargs=lambda w: {"pk": w.expense.receipt_id}),
+    # A certificate is member_a's, in no studio: the owner, the hosts of their studios and the office.
+    "core:upload[certificate]": Case(OWN_RECORD, kwargs=lambda w: {"pk": w.title.certificate_id}),
     "core:notifications": Case(EVERYONE, studio_a=False),
     # Everyone marks their own notifications read; member_a's stay unread whoever else names them.
     "core:notifications_read": Case(
