@@ -1,6 +1,6 @@
 """Locust load test: officers, hosts and members cycling through their main pages (bench/load/run.sh runs it).
 
-    locust -f bench/load/locustfile.py --host http://127.0.0.1:8811 --headless -u 20 -r 5 -t 2m
+    locust -f bench/load/locustfile.py --host http://127.0.0.1:8811 --headless -u 20 -r 2 -t 2m
 
 Each simulated person logs in once, with an account of their own from bench/generate_banner.py (django-axes
 counts failures per account and address; a shared account would be nothing like real use), then visits the pages
@@ -28,7 +28,7 @@ STUDIOS = int(os.environ.get("LOAD_STUDIOS", "30"))
 MEMBERS_PER_STUDIO = int(os.environ.get("LOAD_PEOPLE", "13")) - 1
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
-_officers = itertools.count(1)
+_officers = itertools.count(0)
 _hosts = itertools.count(0)
 _members = itertools.count(0)
 _addresses = itertools.count(2)
@@ -95,10 +95,11 @@ class Officer(RoleUser):
     weight = 4
 
     def username(self):
-        return f"officer{(next(_officers) - 1) % 10 + 1:02d}"
+        self.index = next(_officers)
+        return f"officer{self.index % 10 + 1:02d}"
 
     def pages(self):
-        code = studio_code(next(_officers))
+        code = studio_code(self.index * 7)  # officers look at studios spread over the banner
         return [
             ("officer: home", "/"),
             ("officer: review queue", "/activities/queue/"),
