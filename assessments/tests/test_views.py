@@ -426,3 +426,22 @@ def test_office_home_names_the_studios_behind_and_the_rules(banner, client_for):
     assert banner.a.studio.name in page and banner.b.studio.name in page
     teacher_page = client_for(banner.users["host_a"]).get(reverse("home")).content.decode()
     assert 'data-testid="panel-behind"' not in teacher_page
+
+
+def test_assessment_pages_offer_their_excel_sheets(banner, client_for):
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    office = client_for(banner.officer)
+    overview = office.get(reverse("assessments:overview"), {"kind": "annual", "year": "2024-2025"}).content.decode()
+    assert 'data-testid="export-summary"' in overview and 'name="school_year" value="2024"' in overview
+    response = office.post(reverse("excel:export", args=["banner_summary"]), {"school_year": "2024", "kind": "annual"})
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert banner.a.studio.name in [cell.value for row in workbook.worksheets[0].iter_rows() for cell in row]
+
+    host_page = client_for(banner.users["host_a"]).get(reverse("assessments:studio", args=["WS-A"])).content.decode()
+    assert 'data-testid="export-studio-sheet"' in host_page
+    member_page = client_for(banner.users["member_a"]).get(reverse("assessments:studio", args=["WS-A"]))
+    assert 'data-testid="export-studio-sheet"' not in member_page.content.decode()
