@@ -40,7 +40,8 @@ class RecommendationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=pgettext_lazy("application", "Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+    decision = forms.ChoiceField(label=pgettext_lazy("application", "Decision"),
+                                 choices=[("accept", _("Accept")), ("decline", _("Decline"))])
     joined_on = forms.DateField(label=_("Joins on"), widget=DateInput(), required=False)
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
