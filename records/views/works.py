@@ -1,0 +1,119 @@
+"""Works (成果): record, show, correct and delete a member's own works."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from assessments.models import RuleSettings
+from core.services import DomainError, audit_trail
+from studios.access import can_view_personal_record, today
+from studios.models import Studio
+
+from .. import selectors, services
+from ..forms import WorkForm
+from ..models import Work
+from .common import add_error, confirm_delete, own_studios, own_teacher
+
+
+def _get_work(user, pk) -> Work:
+    work = get_object_or_404(Work.objects.select_related("teacher", "studio", "upload"), pk=pk)
+    if not can_view_personal_record(user, owner_id=work.teacher_id, studio_id=work.studio_id):
+        raise Http404
+    return work
+
+
+def _get_own_work(user, pk) -> Work:
+    teacher = own_teacher(user)
+    return get_object_or_404(Work.objects.select_related("teacher", "studio", "upload"), pk=pk, teacher=teacher)
+
+
+def _work_saved_message(request, work: Work) -> None:
+    info = selectors.annotate_works([work])[0].counts_for
+    parts = [_("Saved as a draft.") if work.status == Work.Status.DRAFT else _("Submitted.")]
+    if info.chars:
+        parts.append(info.chars)
+    parts.append(info.text)
+    level = messages.success if info.counts else messages.warning
+    level(request, " ".join(parts))
+
+
+@login_required
+def work_create(request):
+    teacher = own_teacher(request.user)
+    studios = own_studios(request.user)
+    if not studios:
+        raise Http404
+    form = WorkForm(request.POST or None, request.FILES or None, studios=studios,
+                    initial={"date": today(), "kind": request.GET.get("kind", Work.Kind.PAPER)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            work = services.work_create(actor=request.user, teacher=teacher, studio=data["studio"], kind=data["kind"],
+                                        title=data["title"], date=data["date"], file=data["file"],
+                                        char_count=data["char_count"], submit=request.POST.get("action") == "submit")
+        except (DomainError, ValidationError) as error:
+            add_error(form, error)
+        else:
+            _work_saved_message(request, work)
+            return redirect("records:work", pk=work.pk)
+    return render(request, "records/work_form.html", {"form": form, "title": _("Record a work"),
+                                                      "rules": RuleSettings.current()})
+
+
+@login_required
+def work_detail(request, pk):
+    work = _get_work(request.user, pk)
+    selectors.annotate_works([work])
+    own = getattr(request.user, "teacher", None) == work.teacher
+    year = selectors.Calendar().year_of(work.date)
+    locked = work.status == Work.Status.SUBMITTED and selectors.is_year_locked(work.studio_id, year)
+    return render(request, "records/work_detail.html", {
+        "work": work, "own": own, "locked": locked, "year": year, "trail": audit_trail(work),
+    })
+
+
+@login_required
+def work_edit(request, pk):
+    work = _get_own_work(request.user, pk)
+    studios = own_studios(request.user)
+    year = selectors.Calendar().year_of(work.date)
+    if work.status == Work.Status.SUBMITTED and selectors.is_year_locked(work.studio_id, year):
+        messages.error(request, _("School year %(year)s is locked; its works can no longer be changed.")
+                       % {"year": year.label})
+        return redirect("records:work", pk=work.pk)
+    initial = {"kind": work.kind, "title": work.title, "date": work.date, "studio": work.studio_id,
+               "char_count": work.char_count if work.char_count_source == Work.CountSource.MANUAL else None}
+    form = WorkForm(request.POST or None, request.FILES or None, studios=studios | Studio.objects.filter(
+        pk=work.studio_id), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            work = services.work_update(actor=request.user, work=work, studio=data["studio"], kind=data["kind"],
+                                        title=data["title"], date=data["date"], file=data["file"],
+                                        char_count=data["char_count"], submit=request.POST.get("action") == "submit")
+        except (DomainError, ValidationError) as error:
+            add_error(form, error)
+        else:
+            _work_saved_message(request, work)
+            return redirect("records:work", pk=work.pk)
+    return render(request, "records/work_form.html", {"form": form, "work": work, "title": _("Edit the work"),
+                                                      "rules": RuleSettings.current()})
+
+
+@login_required
+def work_delete(request, pk):
+    work = _get_own_work(request.user, pk)
+    return confirm_delete(
+        request, delete=lambda: services.work_delete(actor=request.user, work=work),
+        title=_("Delete the work"), object_label=work.title,
+        question=_("Delete this work and its file? This cannot be undone."),
+        cancel_url=work_url(work), done_url=reverse("records:mine"),
+    )
+
+
+def work_url(work) -> str:
+    return reverse("records:work", kwargs={"pk": work.pk})
