@@ -5,6 +5,7 @@
 #   bench/load/run.sh                     # everything
 #   SKIP_GENERATE=1 bench/load/run.sh     # keep the database from the last run
 #   USERS=20 DURATION=2m WORKERS=3 PORT=8811 bench/load/run.sh
+#   ROLES="Host Member" bench/load/run.sh # only some roles (Locust user classes: Officer, Host, Member)
 #
 # Needs a local PostgreSQL that the postgres role reaches without a password, and Locust, which is not one of
 # the product's dependencies: it is installed into var/locust-venv on first use (pip install locust==2.47.0).
@@ -75,7 +76,7 @@ done
 SAMPLER=$!
 "$LOCUST" -f bench/load/locustfile.py --host "http://127.0.0.1:$PORT" --headless \
     -u "$USERS" -r "$SPAWN_RATE" -t "$DURATION" --stop-timeout 10 \
-    --csv "$OUT/load" --html "$OUT/load.html" --only-summary 2>&1 | tee "$OUT/locust.txt"
+    --csv "$OUT/load" --html "$OUT/load.html" --only-summary ${ROLES:-} 2>&1 | tee "$OUT/locust.txt"
 kill "$SAMPLER" 2>/dev/null || true
 SAMPLER=""
 python3 bench/load/summarize.py "$OUT/load_stats.csv" | tee "$OUT/summary.md"
