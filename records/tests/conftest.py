@@ -16,7 +16,8 @@ TODAY = datetime.date(2026, 11, 23)
 def _today(monkeypatch):
     """Records are dated against a fixed day: 2026-11-23, in semester 1 of 2026-2027."""
     monkeypatch.setattr("studios.access.today", lambda: TODAY)
-    monkeypatch.setattr("records.services.today", lambda: TODAY)
+    for module in ("documents", "pairs", "tasks", "works"):
+        monkeypatch.setattr(f"records.services.{module}.today", lambda: TODAY)
     for module in ("common", "funds", "pairs", "tasks", "works"):
         monkeypatch.setattr(f"records.views.{module}.today", lambda: TODAY)
     monkeypatch.setattr("records.forms.today", lambda: TODAY)
