@@ -34,6 +34,8 @@ def _private_media(settings, tmp_path):
     settings.PRIVATE_FILES_ACCEL_PREFIX = ""
     # Factories hash a password for every user; the production hasher would make the suite crawl.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests see every change at once; the cache of banner summaries has its own test.
+    settings.ASSESSMENT_PANEL_CACHE_SECONDS = 0
 
 
 @pytest.fixture

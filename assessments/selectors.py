@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from members.models import Teacher
@@ -393,6 +395,20 @@ class _Tally:
         return {"met": self.met, "not_met": self.not_met, "pending": self.pending,
                 "not_applicable": self.not_applicable, "applicable": self.applicable,
                 "rate": _rate(self.met, self.applicable)}
+
+
+def overview_matrix_recent(*, school_year, kind: str) -> dict:
+    """The banner's matrix as of today, at most ASSESSMENT_PANEL_CACHE_SECONDS old: for summaries on busy pages
+    (the office's home) that may lag a minute behind the records; the overview page itself stays live."""
+    seconds = django_settings.ASSESSMENT_PANEL_CACHE_SECONDS
+    if not seconds:
+        return overview_matrix(school_year=school_year, kind=kind)
+    key = f"assessments:overview:{kind}:{school_year.start_year}:{timezone.localdate().isoformat()}"
+    matrix = cache.get(key)
+    if matrix is None:
+        matrix = overview_matrix(school_year=school_year, kind=kind)
+        cache.set(key, matrix, seconds)
+    return matrix
 
 
 def overview_matrix(*, school_year, kind: str, as_of: datetime.date | None = None, studios=None) -> dict:

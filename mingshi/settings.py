@@ -173,6 +173,9 @@ if STORAGE_BACKEND == "s3":
 elif STORAGE_BACKEND != "filesystem":
     raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3, got {STORAGE_BACKEND!r}.")
 
+# Summaries of the whole banner on busy pages (the office's home) may be this many seconds old.
+ASSESSMENT_PANEL_CACHE_SECONDS = env_int("ASSESSMENT_PANEL_CACHE_SECONDS", 60)
+
 # 备案 document numbers: 乌教研发〔2025〕12号
 FILING_DOC_PREFIX = env_str("FILING_DOC_PREFIX", "乌教研发")
 BUREAU_NAME = "乌审旗教育体育局"

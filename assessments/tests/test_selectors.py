@@ -282,3 +282,17 @@ def test_without_overrides_the_final_verdicts_are_the_computed_ones(banner, year
     computed = assess(evidence, "annual", AFTER_YEAR1, year=Y2024)
     expected = apply_overrides(computed, [])
     assert selectors._with_overrides(computed, []) == expected
+
+
+def test_recent_overview_is_computed_once_a_minute_for_busy_pages(banner, settings, django_assert_num_queries):
+    from assessments.selectors import overview_matrix, overview_matrix_recent
+    from studios.models import SchoolYear
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "overview-cache-test"}}
+    settings.ASSESSMENT_PANEL_CACHE_SECONDS = 60
+    year = SchoolYear.get_or_create_for(2025)
+    first = overview_matrix_recent(school_year=year, kind="annual")
+    with django_assert_num_queries(0):
+        again = overview_matrix_recent(school_year=year, kind="annual")
+    assert again == first == overview_matrix(school_year=year, kind="annual")
