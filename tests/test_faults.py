@@ -248,7 +248,7 @@ def test_a_failure_at_the_audit_entry_of_an_import_undoes_the_whole_import(banne
     def failing_audit(**kwargs):
         raise Crash("audit log unavailable")
 
-    monkeypatch.setattr("excel.importer.audit_record", failing_audit)
+    monkeypatch.setattr("excel.importer.importing.audit_record", failing_audit)
     with pytest.raises(Crash):
         ledger_import(big_ledger, actor=banner.officer)
     assert table_counts() == before
@@ -261,7 +261,7 @@ def test_a_failed_confirm_keeps_the_uploaded_workbook_for_another_try(banner, mo
     upload = excel_services.ledger_upload_store(user=banner.officer,
                                                 uploaded=SimpleUploadedFile("big.xlsx", big_ledger))
     before = table_counts()
-    monkeypatch.setattr("excel.importer.audit_record", lambda **kwargs: (_ for _ in ()).throw(Crash("down")))
+    monkeypatch.setattr("excel.importer.importing.audit_record", lambda **kwargs: (_ for _ in ()).throw(Crash("down")))
     with pytest.raises(Crash):
         excel_services.ledger_import_confirm(actor=banner.officer, upload=upload)
     assert table_counts() == before

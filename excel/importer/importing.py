@@ -1,0 +1,116 @@
+"""The import itself: read, check everything, then write everything (see the package docstring)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from activities.models import Activity, Attendance, Filing
+from core.services import audit_record
+from members.models import School, Teacher, Title, User
+from records.models import (
+    FundEntry,
+    HostEvaluation,
+    MentoringPair,
+    ResearchProject,
+    StudioDocument,
+    Task,
+    TaskAssignment,
+    Work,
+)
+from studios.models import Cycle, Membership, SchoolYear, Studio
+
+from .. import ledger as L
+from .activity_sheets import ActivitySheets
+from .people_sheets import PeopleSheets
+from .reading import Reader
+from .record_sheets import RecordSheets
+from .results import ImportResult, LedgerError, SheetCounts
+
+BATCH = 500
+
+
+class LedgerImport(PeopleSheets, ActivitySheets, RecordSheets):
+    """Plan every sheet in order, then write the plan."""
+
+    def plan(self):
+        self.load()
+        self.plan_teachers()
+        self.plan_studios()
+        self.plan_memberships()
+        self.plan_studio_hosts()
+        self.plan_titles()
+        self.plan_projects()
+        self.plan_activities()
+        self.plan_attendance()
+        self.plan_works()
+        self.plan_mentoring()
+        self.plan_tasks()
+        self.plan_documents()
+        self.plan_funds()
+        self.plan_evaluations()
+
+    WRITE_ORDER = (SchoolYear, School, User, Teacher, Studio, Cycle, Membership, Title, ResearchProject, Activity,
+                   Filing, Attendance, Work, MentoringPair, Task, TaskAssignment, StudioDocument, FundEntry,
+                   HostEvaluation)
+
+    def write(self):
+        plan = self.plan_
+        for filing in plan.delete_filings:
+            filing.delete()
+        for model in self.WRITE_ORDER:
+            objects = plan.create.get(model, [])
+            if objects:
+                for obj in objects:
+                    # Parents were created just before: copy their new ids onto the foreign keys.
+                    obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                model.objects.bulk_create(objects, batch_size=BATCH)
+            updates = list(plan.update.get(model, {}).values())
+            if updates:
+                for obj in updates:
+                    obj._prepare_related_fields_for_save(operation_name="bulk_update")
+                model.objects.bulk_update(updates, sorted(plan.update_fields[model]), batch_size=BATCH)
+        through = ResearchProject.participants.through
+        if plan.participants:
+            through.objects.filter(researchproject_id__in=[p.pk for p, _people in plan.participants]).delete()
+            through.objects.bulk_create([
+                through(researchproject_id=project.pk, teacher_id=teacher.pk)
+                for project, people in plan.participants for teacher in people
+            ], batch_size=BATCH)
+
+
+def ledger_import(data: bytes, *, actor=None, dry_run: bool = False, file_name: str = "",
+                  request=None) -> ImportResult:
+    """Read, check and (unless dry_run or on any error) write a ledger workbook. See the module docstring.
+
+    Raises LedgerFileError when the file is not a readable workbook at all."""
+    result = ImportResult(dry_run=dry_run)
+    errors: list[LedgerError] = []
+    sheets = Reader(errors).read(data)
+    for spec in L.SHEETS:
+        if spec.name in sheets:
+            result.counts[spec.name] = SheetCounts()
+    job = LedgerImport(sheets, errors, result)
+    job.plan()
+    result.errors = sorted(errors, key=lambda e: (_sheet_order(e.sheet), e.row, e.column))
+    if errors or dry_run:
+        return result
+    with transaction.atomic():
+        job.write()
+        audit_record(actor=actor, action="ledger.import", data={"file": file_name, **result.as_dict()},
+                     request=request)
+    result.written = True
+    return result
+
+
+def _sheet_order(name: str) -> int:
+    return next((index for index, spec in enumerate(L.SHEETS) if spec.name == name), len(L.SHEETS))
+
+
+def check_workbook_upload(uploaded):
+    """Guard an uploaded ledger before any XML is parsed: size, the content really is .xlsx, no zip bomb.
+
+    openpyxl parses through defusedxml when it is installed (it is: requirements.txt), so entity expansion is off.
+    Returns core.uploads.CheckedFile; raises ValidationError with a Chinese message."""
+    from core.uploads import SPREADSHEET, check_upload
+
+    return check_upload(uploaded, SPREADSHEET)
