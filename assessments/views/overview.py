@@ -71,7 +71,7 @@ def behind_context(user) -> dict | None:
     if not is_office(user):
         return None
     year = selectors.school_year_on(timezone.localdate())
-    matrix = selectors.overview_matrix(school_year=year, kind="annual")
+    matrix = selectors.overview_matrix_recent(school_year=year, kind="annual")
     query = urlencode({"kind": "annual", "year": year.label})
     rows = sort_rows(decorate_rows(matrix, query), "not_met")
     return {"year": year.label, "rows": rows[:5], "count": len(rows),
