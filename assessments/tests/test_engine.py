@@ -3,6 +3,7 @@
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,7 @@ from .builders import (
     AFTER_CYCLE,
     AFTER_YEAR1,
     CYCLE,
+    REFERENCE_CASES,
     YEAR1,
     activity,
     banner_activity,
@@ -30,6 +32,7 @@ from .builders import (
     person,
     present,
     project,
+    realistic_studio,
     studio,
     work,
 )
@@ -395,3 +398,19 @@ def test_settings_stored_as_decimals_are_recorded_as_plain_numbers():
     assert result["settings"]["attendance_min_ratio"] == 1.0
     assert result["settings"]["paper_min_chars"] == 2000
     json.dumps(result)
+
+
+# --- the recorded results of a realistic studio -----------------------------
+
+
+def test_realistic_studio_gives_exactly_the_recorded_results():
+    """engine_reference.json holds what the straightforward engine (full scans of the evidence for
+    every rule instance, before the evidence was indexed) returned for ``realistic_studio()``,
+    case by case, so that speeding the engine up can never change a result."""
+    recorded = json.loads(
+        (Path(__file__).parent / "data" / "engine_reference.json").read_text("utf-8")
+    )
+    evidence = realistic_studio()
+    for (kind, year, as_of, settings), expected in zip(REFERENCE_CASES, recorded, strict=True):
+        result = assess(evidence, kind, as_of, settings, year=year)
+        assert json.loads(json.dumps(result)) == expected, (kind, year, as_of)
