@@ -84,3 +84,9 @@ class MembershipJoinForm(forms.Form):
 class MembershipLeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Left on"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SchoolYearForm(forms.Form):
+    start = forms.DateField(label=_("First day"), widget=DateInput())
+    semester2_start = forms.DateField(label=_("First day of semester 2"), widget=DateInput())
+    end = forms.DateField(label=_("Last day"), widget=DateInput())

@@ -114,3 +114,25 @@ def membership_leave(*, actor, membership: Membership, left_on: datetime.date, r
     audit_record(actor=actor, action="membership.leave", target=membership, studio=membership.studio,
                  from_state="active", to_state="left", comment=reason)
     return membership
+
+
+@transaction.atomic
+def school_year_update(*, actor, school_year: SchoolYear, start: datetime.date, semester2_start: datetime.date,
+                       end: datetime.date) -> SchoolYear:
+    """The office moves a school year's dates (calendar): every day must still fall in exactly one semester."""
+    if not start < semester2_start <= end:
+        raise DomainError(_("The second semester must start after the year's first day and on or before its last."))
+    neighbours = SchoolYear.objects.filter(start_year__in=(school_year.start_year - 1, school_year.start_year + 1))
+    for other in neighbours:
+        if other.start_year < school_year.start_year and other.end >= start:
+            raise DomainError(_("The year would begin before %(year)s ends.") % {"year": other.label})
+        if other.start_year > school_year.start_year and other.start <= end:
+            raise DomainError(_("The year would end after %(year)s begins.") % {"year": other.label})
+    school_year = SchoolYear.objects.select_for_update().get(pk=school_year.pk)
+    before = {"start": str(school_year.start), "semester2_start": str(school_year.semester2_start),
+              "end": str(school_year.end)}
+    school_year.start, school_year.semester2_start, school_year.end = start, semester2_start, end
+    school_year.save(update_fields=["start", "semester2_start", "end"])
+    after = {"start": str(start), "semester2_start": str(semester2_start), "end": str(end)}
+    audit_record(actor=actor, action="school_year.update", target=school_year, data={"before": before, "after": after})
+    return school_year

@@ -14,11 +14,12 @@ from .forms import (
     CycleDecisionForm,
     MembershipJoinForm,
     MembershipLeaveForm,
+    SchoolYearForm,
     StudioCreateForm,
     StudioEditForm,
     StudioFilterForm,
 )
-from .models import Cycle, Membership
+from .models import Cycle, Membership, SchoolYear
 from .selectors import studio_list as select_studios
 from .selectors import studio_memberships, studio_subjects
 
@@ -170,3 +171,28 @@ def membership_leave(request, code, pk):
             messages.success(request, _("%(name)s left the studio.") % {"name": membership.teacher.name})
             return redirect("studios:detail", code=studio.code)
     return render(request, "studios/membership_leave.html", {"form": form, "studio": studio, "membership": membership})
+
+
+@login_required
+def school_year_list(request):
+    require_office(request.user)
+    return render(request, "studios/school_year_list.html", {"years": SchoolYear.objects.order_by("-start_year")})
+
+
+@login_required
+def school_year_edit(request, pk):
+    require_office(request.user)
+    year = get_object_or_404(SchoolYear, pk=pk)
+    initial = {"start": year.start, "semester2_start": year.semester2_start, "end": year.end}
+    form = SchoolYearForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.school_year_update(actor=request.user, school_year=year, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The calendar of %(year)s was saved.") % {"year": year.label})
+            return redirect("studios:school_years")
+    return render(request, "studios/studio_form.html", {
+        "form": form, "title": _("Calendar of %(year)s") % {"year": year.label},
+    })

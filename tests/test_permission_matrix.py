@@ -57,7 +57,7 @@ from assessments.models import AssessmentSignoff, RuleOverride, RuleSettings
 from core.models import AuditEntry, Notification
 from members.models import Application
 from records.models import StudioDocument, Work, YearLock
-from studios.models import Cycle, Studio
+from studios.models import Cycle, SchoolYear, Studio
 
 from .matrix_world import PAST_YEAR, build_world
 
@@ -213,6 +213,13 @@ MATRIX: dict[str, Case] = {
                         "cycle_start": w.year.label, "host": w.banner.outsider.code},
     ),
     "studios:detail": Case(STUDIO_VIEW, kwargs=_studio),
+    "studios:school_years": Case(OFFICE_ONLY, studio_a=False),
+    "studios:school_year_edit": Case(
+        OFFICE_ONLY, studio_a=False, kwargs=_pk("year"), post=acting(OFFICE_ONLY),
+        unchanged=_value(SchoolYear, "year", "semester2_start"),
+        data=lambda w: {"start": w.year.start, "semester2_start": w.year.start + datetime.timedelta(days=1),
+                        "end": w.year.end},
+    ),
     "studios:edit": Case(
         OFFICE_ONLY, kwargs=_studio, post=acting(OFFICE_ONLY), unchanged=_value(Studio, "studio", "name"),
         data=lambda w: {"name": "被篡改的工作室", "subject": "数学", "stage": "primary", "description": ""},
