@@ -11,9 +11,11 @@ pages, exports and the ledger workbook.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import NamedTuple
 
 # --- vocabulary -------------------------------------------------------------
@@ -491,6 +493,62 @@ class StudioEvidence:
 
     def replace(self, **changes) -> StudioEvidence:
         return dataclasses.replace(self, **changes)
+
+    @cached_property
+    def index(self) -> EvidenceIndex:
+        """The records grouped for the rules' look-ups, built on first use (the evidence never changes;
+        ``replace`` makes new evidence with an index of its own)."""
+        return EvidenceIndex(self)
+
+
+def _grouped(records: Iterable, key: Callable) -> dict:
+    groups: dict = {}
+    for record in records:
+        groups.setdefault(key(record), []).append(record)
+    return {value: tuple(group) for value, group in groups.items()}
+
+
+class EvidenceIndex:
+    """One studio's records grouped once, so that a rule instance reads only its own rows instead of
+    scanning the whole studio's evidence for every person and period.
+
+    Every group keeps the order of the evidence, so a rule lists the records that counted (and the
+    notes on those that did not) in the same order as a scan of the whole evidence would.
+    """
+
+    def __init__(self, evidence: StudioEvidence):
+        self._works = _grouped(evidence.works, lambda work: work.teacher)
+        self._tasks = _grouped(evidence.tasks, lambda task: task.teacher)
+        self._pairs = _grouped(evidence.mentoring_pairs, lambda pair: pair.teacher)
+        self._organised = _grouped(evidence.activities, lambda activity: activity.organiser)
+        # The last row wins when an activity has two rows for the same teacher.
+        self.attendance: dict[tuple[str, str], str] = {
+            (row.activity, row.teacher): row.status for row in evidence.attendances
+        }
+        self._required = tuple(a for a in evidence.activities if a.status == "held" and a.attendance_required)
+        self._required_in: dict[tuple[date, date, date], tuple[Activity, ...]] = {}
+
+    def works_of(self, teacher: str) -> tuple[Work, ...]:
+        return self._works.get(teacher, ())
+
+    def tasks_of(self, teacher: str) -> tuple[TaskAssignment, ...]:
+        return self._tasks.get(teacher, ())
+
+    def pairs_of(self, teacher: str) -> tuple[MentoringPair, ...]:
+        return self._pairs.get(teacher, ())
+
+    def organised_by(self, teacher: str) -> tuple[Activity, ...]:
+        return self._organised.get(teacher, ())
+
+    def required_activities(self, period: Period, as_of: date) -> tuple[Activity, ...]:
+        """Held activities that required attendance, dated inside ``period`` and on or before ``as_of``."""
+        key = (period.start, period.end, as_of)
+        found = self._required_in.get(key)
+        if found is None:
+            found = self._required_in[key] = tuple(
+                a for a in self._required if period.contains(a.date) and a.date <= as_of
+            )
+        return found
 
 
 def cycle_year_labels(cycle_start: str) -> list[str]:

@@ -159,12 +159,22 @@ def filing_problem(activity: Activity) -> str | None:
 
 
 def _activities_in(
-    evidence: StudioEvidence, period: Period, as_of: date, kinds: Iterable[str]
+    evidence: StudioEvidence,
+    period: Period,
+    as_of: date,
+    kinds: Iterable[str],
+    organiser: str | None = None,
 ):
+    """Activities of ``kinds`` dated inside the period and by the as-of date (only ``organiser``'s, if given)."""
     kinds = frozenset(kinds)
+    activities = (
+        evidence.activities
+        if organiser is None
+        else evidence.index.organised_by(organiser)
+    )
     return [
         a
-        for a in evidence.activities
+        for a in activities
         if a.kind in kinds and period.contains(a.date) and a.date <= as_of
     ]
 
@@ -200,9 +210,7 @@ def _count_activities(
     organiser: str | None = None,
 ) -> RuleResult:
     notes: list[str] = []
-    candidates = _activities_in(evidence, period, as_of, kinds)
-    if organiser is not None:
-        candidates = [a for a in candidates if a.organiser == organiser]
+    candidates = _activities_in(evidence, period, as_of, kinds, organiser)
     counted = []
     for activity in _held(candidates, notes):
         if banner_filed_only:
@@ -243,8 +251,8 @@ def _counted_works(
     kinds = frozenset(kinds)
     counted: list[str] = []
     notes: list[str] = []
-    for work in evidence.works:
-        if work.teacher != teacher or work.kind not in kinds:
+    for work in evidence.index.works_of(teacher):
+        if work.kind not in kinds:
             continue
         if not period.contains(work.date) or work.date > as_of:
             continue
@@ -948,14 +956,10 @@ def i_attendance(
     attendance is judged on the whole year (pending until it ends), except that an absence
     at a 100% threshold fails it at once.
     """
-    recorded = {(a.activity, a.teacher): a.status for a in evidence.attendances}
+    recorded = evidence.index.attendance
     attended, excused, absent = [], [], []
     notes = []
-    for activity in evidence.activities:
-        if activity.status != "held" or not activity.attendance_required:
-            continue
-        if not period.contains(activity.date) or activity.date > as_of:
-            continue
+    for activity in evidence.index.required_activities(period, as_of):
         if not active_on(person.memberships, activity.date):
             continue
         status = recorded.get((activity.ref, person.teacher))
@@ -1005,8 +1009,8 @@ def i_tasks(
     """
     on_time, notes = [], []
     broken = open_tasks = 0
-    for task in evidence.tasks:
-        if task.teacher != person.teacher or not period.contains(task.due_on):
+    for task in evidence.index.tasks_of(person.teacher):
+        if not period.contains(task.due_on):
             continue
         completed = (
             task.completed_on
@@ -1110,8 +1114,8 @@ def i_mentor(
 ) -> RuleResult:
     """（十一） ✱: ≥ 1 mentoring pair (互助帮扶对子) with a rural teacher, started inside the cycle."""
     counted, notes = [], []
-    for pair in evidence.mentoring_pairs:
-        if pair.teacher != person.teacher or pair.started_on > as_of:
+    for pair in evidence.index.pairs_of(person.teacher):
+        if pair.started_on > as_of:
             continue
         if period.contains(pair.started_on):
             counted.append(pair.ref)
