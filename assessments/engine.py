@@ -20,18 +20,19 @@ import copy
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from .evidence import STATUSES, Period, Person, Settings, StudioEvidence
+from .evidence import PERIOD_KINDS, STATUSES, Period, Person, Settings, StudioEvidence
 from .periods import (
     MET,
     NOT_APPLICABLE,
     NOT_MET,
     PENDING,
+    active_days,
     cycle_period,
     has_active_day,
     periods_of_kind,
     year_period,
 )
-from .rules import INDIVIDUAL_RULES, TEAM_RULES, Rule, evaluate
+from .rules import INDIVIDUAL_RULES, TEAM_RULES, Rule, evaluate, evaluate_for
 
 ANNUAL, CYCLE = "annual", "cycle"
 PASS, FAIL = "pass", "fail"
@@ -89,10 +90,14 @@ def assessment_period(evidence: StudioEvidence, kind: str, year: str | None) -> 
 
 
 def _instance_periods(
-    rule: Rule, evidence: StudioEvidence, kind: str, year: str | None
-) -> list[Period]:
+    evidence: StudioEvidence, kind: str, year: str | None
+) -> dict[str, list[Period]]:
+    """The instances' periods of each period kind (semester, year, cycle)."""
     years = evidence.school_years if kind == CYCLE else (evidence.year(year),)
-    return periods_of_kind(rule.period_kind, years, evidence.school_years)
+    return {
+        period_kind: periods_of_kind(period_kind, years, evidence.school_years)
+        for period_kind in PERIOD_KINDS
+    }
 
 
 def _counts(rule: Rule, kind: str) -> bool:
@@ -116,15 +121,32 @@ def _instances(
     rules: Iterable[Rule],
     evidence: StudioEvidence,
     kind: str,
-    year: str | None,
+    periods: dict[str, list[Period]],
     as_of: date,
     settings: Settings,
     person: Person | None = None,
 ) -> list[dict]:
+    if person is not None:
+        days_active = {
+            period.label: active_days(person.memberships, period)
+            for kind_periods in periods.values()
+            for period in kind_periods
+        }
     instances = []
     for rule in rules:
-        for period in _instance_periods(rule, evidence, kind, year):
-            result = evaluate(rule, evidence, period, as_of, settings, person)
+        for period in periods[rule.period_kind]:
+            if person is None:
+                result = evaluate(rule, evidence, period, as_of, settings)
+            else:
+                result = evaluate_for(
+                    rule,
+                    evidence,
+                    period,
+                    as_of,
+                    settings,
+                    person,
+                    days_active[period.label],
+                )
             instance = result.as_dict()
             instance.update(
                 title=rule.title, clause=rule.clause, counts=_counts(rule, kind)
@@ -157,10 +179,13 @@ def assess(
     """
     settings = settings or Settings()
     period = assessment_period(evidence, kind, year)
+    periods = _instance_periods(evidence, kind, year)
     members = []
     for person in listed_people(evidence, period):
         block = _block(
-            _instances(INDIVIDUAL_RULES, evidence, kind, year, as_of, settings, person)
+            _instances(
+                INDIVIDUAL_RULES, evidence, kind, periods, as_of, settings, person
+            )
         )
         members.append(
             {
@@ -181,7 +206,9 @@ def assess(
             "years": [y.label for y in evidence.school_years],
             **cycle_period(evidence.school_years).as_dict(),
         },
-        "team": _block(_instances(TEAM_RULES, evidence, kind, year, as_of, settings)),
+        "team": _block(
+            _instances(TEAM_RULES, evidence, kind, periods, as_of, settings)
+        ),
         "members": members,
     }
 

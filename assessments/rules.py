@@ -1389,11 +1389,34 @@ def evaluate(
         return rule.function(evidence, period, as_of, settings)
     if person is None:
         raise ValueError(f"{rule.id} is an individual rule and needs a person")
+    return evaluate_for(
+        rule,
+        evidence,
+        period,
+        as_of,
+        settings,
+        person,
+        active_days(person.memberships, period),
+    )
+
+
+def evaluate_for(
+    rule: Rule,
+    evidence: StudioEvidence,
+    period: Period,
+    as_of: date,
+    settings: Settings,
+    person: Person,
+    days_active: int,
+) -> RuleResult:
+    """``evaluate`` for an individual rule, given the person's active days in the period
+    (the engine counts them once per person and period rather than once per rule)."""
     if person.is_host and not rule.applies_to_host:
         return not_applicable(rule.id, period, "主持人不适用")
-    if not active_for_half(person.memberships, period):
-        days = active_days(person.memberships, period)
+    if 2 * days_active < period.days:  # active_for_half
         return not_applicable(
-            rule.id, period, f"在本期在工作室不足一半时间（{days}/{period.days} 天）"
+            rule.id,
+            period,
+            f"在本期在工作室不足一半时间（{days_active}/{period.days} 天）",
         )
     return rule.function(evidence, person, period, as_of, settings)
