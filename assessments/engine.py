@@ -177,7 +177,19 @@ def assess(
     kind "cycle" assesses the whole cycle of ``evidence`` (``year`` is ignored).
     Raises KeyError for a year outside the cycle, ValueError for a bad kind.
     """
-    settings = settings or Settings()
+    try:
+        return _assess(evidence, kind, as_of, settings or Settings(), year)
+    finally:
+        evidence.drop_index()
+
+
+def _assess(
+    evidence: StudioEvidence,
+    kind: str,
+    as_of: date,
+    settings: Settings,
+    year: str | None,
+) -> dict:
     period = assessment_period(evidence, kind, year)
     periods = _instance_periods(evidence, kind, year)
     members = []

@@ -500,6 +500,11 @@ class StudioEvidence:
         ``replace`` makes new evidence with an index of its own)."""
         return EvidenceIndex(self)
 
+    def drop_index(self) -> None:
+        """Free the index; it is built again if needed. The engine drops it after assessing, so that a
+        region's evidence held in memory at once does not also hold every studio's index."""
+        self.__dict__.pop("index", None)
+
 
 def _grouped(records: Iterable, key: Callable) -> dict:
     groups: dict = {}
