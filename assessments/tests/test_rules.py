@@ -1032,3 +1032,37 @@ def test_every_rule_has_a_short_heading_for_matrices():
 
     assert set(SHORT_TITLES) == {rule.id for rule in REGISTRY}
     assert all(2 <= len(rule.short) <= 6 for rule in REGISTRY)
+
+
+# --- the evidence index -----------------------------------------------------
+
+
+def test_rules_read_new_evidence_made_with_replace_not_the_old_index():
+    ev = studio(people=[person("T-001")], works=[work("W-1", "T-001", "paper", date(2024, 10, 1), 2000)])
+    assert i_paper(ev, person("T-001"), SEM1, AFTER_YEAR1, DEFAULTS).status == "met"
+    emptied = ev.replace(works=())
+    assert i_paper(emptied, person("T-001"), SEM1, AFTER_YEAR1, DEFAULTS).status == "not_met"
+    assert i_paper(ev, person("T-001"), SEM1, AFTER_YEAR1, DEFAULTS).status == "met"
+
+
+def test_the_last_attendance_row_of_a_teacher_for_an_activity_decides():
+    ev = studio(
+        people=[person("T-001")],
+        activities=[activity("A-1", "seminar", date(2024, 10, 1))],
+        attendances=[present("A-1", "T-001", "absent"), present("A-1", "T-001")],
+    )
+    result = i_attendance(ev, person("T-001"), YEAR1, AFTER_YEAR1, DEFAULTS)
+    assert (result.status, result.evidence) == ("met", ("A-1",))
+
+
+def test_works_are_listed_in_the_order_of_the_evidence_across_kinds():
+    works = [
+        work("W-3", "T-001", "case", date(2025, 3, 1)),
+        work("W-1", "T-002", "design", date(2024, 10, 1)),
+        work("W-2", "T-001", "design", date(2024, 11, 1)),
+        work("W-0", "T-001", "design", date(2024, 9, 5), status="draft"),
+    ]
+    ev = studio(people=[person("T-001"), person("T-002")], works=works)
+    result = i_designs(ev, person("T-001"), YEAR1, AFTER_YEAR1, DEFAULTS)
+    assert result.evidence == ("W-3", "W-2")
+    assert result.note.startswith("W-0 ")
