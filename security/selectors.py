@@ -9,41 +9,10 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-
-from core.models import AuditEntry
 
 # Labels for the families of audit actions (the part before the dot); unknown families show their own name.
-ACTION_FAMILIES = {
-    "auth": _("Logins and lockouts"),
-    "file": _("File downloads"),
-    "filing": _("Activity filings"),
-    "activity": _("Activities"),
-    "attendance": _("Attendance"),
-    "document": _("Studio documents"),
-    "work": _("Works"),
-    "project": _("Research projects"),
-    "pair": _("Mentoring pairs"),
-    "task": _("Tasks"),
-    "evaluation": _("Host evaluations"),
-    "fund": _("Funds"),
-    "year": _("Year locks"),
-    "studio": _("Studios"),
-    "cycle": _("Studio cycles"),
-    "membership": _("Memberships"),
-    "application": _("Applications"),
-    "title": _("Titles"),
-    "assessment": _("Assessments and sign-offs"),
-    "signoff": _("Sign-offs"),
-    "override": _("Overrides"),
-    "rules": _("Assessment rules"),
-    "import": _("Imports"),
-    "export": _("Exports"),
-    "excel": _("Imports and exports"),
-    "ledger": _("Ledger imports"),
-    "archive": _("Archives"),
-    "audit": _("Audit log exports"),
-}
+from core.labels import ACTION_FAMILIES
+from core.models import AuditEntry
 
 
 def action_families() -> list[tuple[str, str]]:
