@@ -248,6 +248,13 @@ def seed(ctx):
         locks.append(YearLock(studio=studio, school_year=years[0], locked_by=ctx.officer))
 
     Work.objects.bulk_create(works, batch_size=500)
+    # Every document handed in carries its file, as the service requires; the studio's members may read it.
+    for document in documents:
+        if document.status != StudioDocument.Status.DRAFT and document.upload_id is None:
+            text = f"{document.title}\n\n一、指导思想\n二、工作目标\n三、主要任务与措施\n四、时间安排\n五、保障措施\n"
+            checked = check_upload(SimpleUploadedFile(f"{document.title}.txt", text.encode()), WRITING)
+            document.upload = upload_create(checked=checked, original_name=f"{document.title}.txt", user=None,
+                                            studio=document.studio, visibility=Upload.Visibility.STUDIO)
     StudioDocument.objects.bulk_create(documents, batch_size=500)
     ResearchProject.objects.bulk_create(projects)
     through = ResearchProject.participants.through
