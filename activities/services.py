@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from core.models import Notification, Upload
 from core.services import DomainError, audit_record, notification_send, upload_create, upload_discard
 from core.uploads import SCAN, WRITING, check_upload
-from members.models import User
 from studios.access import is_office, today
 from studios.models import Membership, SchoolYear, Studio
+from studios.selectors import host_users, office_users
 
 from .models import Activity, ActivityPhoto, Attendance, DocumentNumberCounter, Filing
 
@@ -35,21 +35,6 @@ SEMESTER_REMINDER_DAYS = 14
 
 def activity_url(activity: Activity) -> str:
     return reverse("activities:detail", kwargs={"code": activity.studio.code, "pk": activity.pk})
-
-
-def office_users():
-    return User.objects.filter(is_active=True, role__in=(User.Role.OFFICER, User.Role.ADMIN))
-
-
-def host_users(studio: Studio, on: datetime.date | None = None) -> list:
-    day = on or today()
-    return [
-        membership.teacher.user
-        for membership in Membership.objects.active_on(day)
-        .filter(studio=studio, role=Membership.Role.HOST)
-        .select_related("teacher__user")
-        if membership.teacher.user is not None
-    ]
 
 
 def _store(*, file, accept, actor, studio, count_text=False) -> Upload:
@@ -416,9 +401,10 @@ def reminders_tasks_due(*, on: datetime.date) -> int:
     return sent
 
 
-def semester_gaps(*, studio: Studio, school_year: SchoolYear, semester: int,
+def semester_gaps(*, studios, school_year: SchoolYear, semester: int,
                   on: datetime.date) -> dict[int, tuple[object, list[str]]]:
-    """The concrete open items of the studio this semester: user id → (user, lines).
+    """The concrete open items of these studios this semester: user id → (user, lines), in a fixed number of
+    queries.
 
     The filings of the semester's upcoming 全旗 activities that are not approved yet (for the host), and open
     tasks due in the semester (for each assignee). The rules still unmet come from `assessment_gaps`.
@@ -426,26 +412,30 @@ def semester_gaps(*, studio: Studio, school_year: SchoolYear, semester: int,
     from records.models import TaskAssignment
 
     first, last = school_year.semester_bounds(semester)
+    studio_ids = [studio.pk for studio in studios]
     gaps: dict[int, tuple[object, list[str]]] = {}
 
     def add(user, line):
         if user is not None and user.is_active:
             gaps.setdefault(user.pk, (user, []))[1].append(line)
 
+    hosts: dict[int, list] = {}
+    for membership in (Membership.objects.active_on(on)
+                       .filter(studio_id__in=studio_ids, role=Membership.Role.HOST).select_related("teacher__user")):
+        hosts.setdefault(membership.studio_id, []).append(membership.teacher.user)
     unfiled = (
-        Activity.objects.filter(studio=studio, scope=Activity.Scope.BANNER, status=Activity.Status.PLANNED,
-                                date__gte=max(first, on), date__lte=last)
+        Activity.objects.filter(studio_id__in=studio_ids, scope=Activity.Scope.BANNER,
+                                status=Activity.Status.PLANNED, date__gte=max(first, on), date__lte=last)
         .exclude(filing__status=Filing.Status.APPROVED)
-        .order_by("date")
+        .order_by("date", "pk")
     )
-    hosts = host_users(studio, on)
     for activity in unfiled:
-        for host in hosts:
+        for host in hosts.get(activity.studio_id, []):
             add(host, _("the filing of “%(title)s” (%(date)s) is not approved yet")
                 % {"title": activity.title, "date": activity.date.isoformat()})
     open_tasks = (
-        TaskAssignment.objects.filter(task__studio=studio, completed_on__isnull=True, task__due_on__gte=first,
-                                      task__due_on__lte=last)
+        TaskAssignment.objects.filter(task__studio_id__in=studio_ids, completed_on__isnull=True,
+                                      task__due_on__gte=first, task__due_on__lte=last)
         .select_related("task", "teacher__user")
         .order_by("task__due_on", "pk")
     )
@@ -494,15 +484,15 @@ def reminders_semester_end(*, on: datetime.date) -> int:
         return 0
     studios = list(Studio.objects.filter(memberships__isnull=False).distinct().order_by("code"))
     everyone = assessment_gaps(studios=studios, on=on)
-    for studio in studios:
-        for user, lines in semester_gaps(studio=studio, school_year=school_year, semester=semester,
-                                         on=on).values():
-            everyone.setdefault(user.pk, (user, []))[1].extend(lines)
+    for user, lines in semester_gaps(studios=studios, school_year=school_year, semester=semester, on=on).values():
+        everyone.setdefault(user.pk, (user, []))[1].extend(lines)
     # The link names the semester's last month: it is also what tells a reminder already sent this semester.
     url = f"{reverse('activities:calendar')}?month={last:%Y-%m}"
+    already = set(Notification.objects.filter(recipient_id__in=list(everyone), verb="semester.gaps", url=url)
+                  .values_list("recipient_id", flat=True))
     sent = 0
     for user, lines in everyone.values():
-        if Notification.objects.filter(recipient=user, verb="semester.gaps", url=url).exists():
+        if user.pk in already:
             continue
         message = _("The semester ends on %(date)s. Still to do: %(items)s.") % {
             "date": last.isoformat(), "items": "；".join(lines)}

@@ -60,3 +60,22 @@ def studio_memberships(studio: Studio):
         .prefetch_related(Prefetch("teacher__titles", queryset=Title.objects.order_by("-level", "-awarded_on")))
         .order_by("left_on", "role", "teacher__code")
     )
+
+
+def host_users(studio: Studio, on=None) -> list:
+    """The logins of the studio's host(s) on a day (default today): who is told of its filings and documents."""
+    day = on or today()
+    return [
+        membership.teacher.user
+        for membership in Membership.objects.active_on(day)
+        .filter(studio=studio, role=Membership.Role.HOST)
+        .select_related("teacher__user")
+        if membership.teacher.user is not None
+    ]
+
+
+def office_users():
+    """Every active officer and admin: who is told when something waits for the office."""
+    from members.models import User
+
+    return User.objects.filter(is_active=True, role__in=(User.Role.OFFICER, User.Role.ADMIN))

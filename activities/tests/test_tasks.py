@@ -67,7 +67,7 @@ def test_second_semester_reminders_include_the_years_rules(banner):
     assert any("教学设计" in line for line in member_lines)
 
 
-def test_semester_gaps_is_the_hook_the_assessment_engine_replaces(banner, make_activity):
+def test_semester_gaps_name_unapproved_filings_to_the_host_only(banner, make_activity):
     from studios.models import SchoolYear
 
     approved = make_activity(date=datetime.date(2027, 1, 25), title="已批准的")
@@ -75,8 +75,8 @@ def test_semester_gaps_is_the_hook_the_assessment_engine_replaces(banner, make_a
     services.filing_approve(actor=banner.officer, filing=approved.filing)
     make_activity(date=datetime.date(2027, 1, 26), title="草稿的")
     make_activity(date=datetime.date(2027, 1, 27), title="工作室内的", scope=Activity.Scope.STUDIO)
-    gaps = services.semester_gaps(studio=banner.a.studio, school_year=SchoolYear.get_or_create_for(2026), semester=1,
-                                  on=DAY)
+    gaps = services.semester_gaps(studios=[banner.a.studio, banner.b.studio],
+                                  school_year=SchoolYear.get_or_create_for(2026), semester=1, on=DAY)
     assert list(gaps) == [banner.a.host.user.pk]
     (lines,) = [lines for _user, lines in gaps.values()]
     assert len(lines) == 1 and "草稿的" in lines[0]

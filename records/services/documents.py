@@ -9,28 +9,11 @@ from django.utils.translation import gettext as _
 from core.models import Upload
 from core.services import DomainError, audit_record, notification_send, upload_discard
 from core.uploads import WRITING
-from members.models import User
 from studios.access import today
-from studios.models import Membership
+from studios.selectors import host_users, office_users
 
 from ..models import StudioDocument
 from .common import store
-
-
-def _office_users():
-    return User.objects.filter(is_active=True, role__in=(User.Role.OFFICER, User.Role.ADMIN))
-
-
-def _host_users(studio):
-    """The logins of the studio's current host(s)."""
-    day = today()
-    return [
-        membership.teacher.user
-        for membership in Membership.objects.active_on(day)
-        .filter(studio=studio, role=Membership.Role.HOST)
-        .select_related("teacher__user")
-        if membership.teacher.user is not None
-    ]
 
 
 def document_url(document: StudioDocument) -> str:
@@ -104,7 +87,7 @@ def document_submit(*, actor, document: StudioDocument) -> StudioDocument:
     audit_record(actor=actor, action=action, target=document, studio=document.studio, from_state=previous,
                  to_state=document.status)
     notification_send(
-        recipients=_office_users(),
+        recipients=office_users(),
         verb=action,
         message=_("%(studio)s submitted “%(title)s” for review.") % {"studio": document.studio.name,
                                                                     "title": document.title},
@@ -140,7 +123,7 @@ def _decide(*, actor, document, to, comment, action, message) -> StudioDocument:
     document.save(update_fields=["status", "decided_on", "decided_by", "review_comment"])
     audit_record(actor=actor, action=action, target=document, studio=document.studio, from_state=previous,
                  to_state=to, comment=comment)
-    notification_send(recipients=_host_users(document.studio), verb=action,
+    notification_send(recipients=host_users(document.studio), verb=action,
                       message=message % {"title": document.title, "comment": comment}, url=document_url(document))
     return document
 
