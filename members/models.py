@@ -14,6 +14,10 @@ class User(AbstractUser):
         TEACHER = "teacher", _("Teacher")
 
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.TEACHER)
+    # Set when someone other than the person chose the password (an initial or a reset one): the next login
+    # must choose a new one before anything else (等保 身份鉴别).
+    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
+    password_changed_at = models.DateTimeField(_("password last changed"), null=True, blank=True)
 
     @property
     def is_office(self) -> bool:
