@@ -31,6 +31,18 @@ class Upload(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     text_chars = models.PositiveIntegerField(_("character count from the file"), null=True, blank=True)
+
+    class Recognition(models.TextChoices):
+        """Text recognition (OCR) of a scan or photo, done in the background."""
+
+        NONE = "", _("Not needed")
+        PENDING = "pending", _("Recognising")
+        DONE = "done", _("Recognised")
+        FAILED = "failed", _("Could not be recognised")
+
+    ocr_status = models.CharField(_("text recognition"), max_length=10, choices=Recognition.choices, blank=True,
+                                  default=Recognition.NONE)
+    ocr_chars = models.PositiveIntegerField(_("character count recognised (OCR)"), null=True, blank=True)
     studio = models.ForeignKey("studios.Studio", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey("members.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.OWNER)

@@ -81,3 +81,18 @@ def test_every_chinese_catalogue_is_complete():
             if entry.fuzzy or not translated:
                 problems.append(f"{path.relative_to(ROOT)}: {entry.msgid!r}")
     assert problems == []
+
+
+def test_no_catalogue_entry_is_written_twice():
+    """Catalogues merge by union (.gitattributes): two branches adding one msgid must not leave it twice."""
+    import collections
+
+    import polib
+
+    twice = []
+    for path in sorted(ROOT.glob("**/locale/zh_Hans/LC_MESSAGES/django.po")):
+        if ".venv" in path.parts or "node_modules" in path.parts:
+            continue
+        seen = collections.Counter((e.msgctxt, e.msgid) for e in polib.pofile(str(path)) if not e.obsolete)
+        twice += [f"{path.relative_to(ROOT)}: {key[1]!r}" for key, n in seen.items() if n > 1]
+    assert twice == []
