@@ -201,3 +201,21 @@ def test_extension_follows_the_content_not_the_name():
 
 def test_decode_text_refuses_binary():
     assert decode_text(b"abc\x00def") is None
+
+
+# --- OCR confirming a typed count --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "recognised", "confirms"), [
+    (3000, 3000, True),
+    (3000, 3400, True),  # more was read than typed: the typed figure is the smaller claim
+    (3000, 2850, True),  # 5 % short: a slightly tilted phone photo
+    (3000, 2849, False),  # further short: an officer verifies it (待核实)
+    (3000, 0, False),
+    (3000, None, False),  # not recognised (yet, or it failed)
+    (0, 0, True),
+])
+def test_ocr_confirms_a_typed_count_within_five_percent(typed, recognised, confirms):
+    from core.uploads import ocr_confirms
+
+    assert ocr_confirms(typed, recognised) is confirms
