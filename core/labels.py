@@ -77,6 +77,7 @@ ACTION_VERBS = {
     "locked_out": pgettext_lazy("audit verb", "locked out"),
     "password_change": pgettext_lazy("audit verb", "password changed"),
     "password_change_failed": pgettext_lazy("audit verb", "wrong old password on password change"),
+    "session_expired": pgettext_lazy("audit verb", "session ended by time-out"),
 }
 
 STATES = {

@@ -228,7 +228,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# 等保 登录连接超时: a session ends after SESSION_IDLE_MINUTES without a request and, however busy, SESSION_COOKIE_AGE
+# seconds after the login (both checked on the server, security.middleware.AccountPolicyMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -52,3 +52,14 @@ def lockout_score(*, pair: int, account: int, address: int, pair_limit: int, acc
     django-axes compares one number with one limit (AXES_FAILURE_LIMIT, the pair's): this is the pair's count, or
     the account's or the address's scaled so that reaching its own limit reaches the pair's limit."""
     return max(pair, account * pair_limit // account_limit, address * pair_limit // address_limit)
+
+
+def session_end_reason(*, started: float, seen: float, now: float, idle_seconds: int,
+                       lifetime_seconds: int) -> str | None:
+    """身份鉴别 b) 登录连接超时自动退出: a session ends after idle_seconds without a request ("idle") and, however
+    busy, lifetime_seconds after the login ("lifetime"). None while it may go on."""
+    if lifetime_seconds > 0 and now - started >= lifetime_seconds:
+        return "lifetime"
+    if idle_seconds > 0 and now - seen >= idle_seconds:
+        return "idle"
+    return None
