@@ -178,6 +178,16 @@ if STORAGE_BACKEND == "s3":
 elif STORAGE_BACKEND != "filesystem":
     raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3, got {STORAGE_BACKEND!r}.")
 
+# 等保 安全审计: the audit log is append-only and hash-chained (core.audit_chain) with AUDIT_CHAIN_KEY — set it
+# once in production and never change it (by default it is derived from SECRET_KEY, which then must not change
+# either). Entries are kept at least 180 days; `manage.py audit_archive` moves older ones to AUDIT_ARCHIVE_DIR.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
+AUDIT_MIN_RETENTION_DAYS = 180
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+if AUDIT_RETENTION_DAYS < AUDIT_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS must be at least {AUDIT_MIN_RETENTION_DAYS}.")
+AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")))
+
 # Summaries of the whole banner on busy pages (the office's home) may be this many seconds old.
 ASSESSMENT_PANEL_CACHE_SECONDS = env_int("ASSESSMENT_PANEL_CACHE_SECONDS", 60)
 
