@@ -12,9 +12,16 @@ class UploadAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "target_repr", "from_state", "to_state"]
+    """The audit log is append-only (等保 安全审计): the admin shows it and nothing more, to anyone, superusers
+    included. Entries are written only by core.services.audit_record."""
+
+    list_display = ["created_at", "actor", "action", "target_repr", "from_state", "to_state", "ip"]
     list_filter = ["action"]
     search_fields = ["target_repr", "comment"]
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -75,6 +75,7 @@ ACTION_VERBS = {
     "logout": pgettext_lazy("audit verb", "logged out"),
     "login_failed": pgettext_lazy("audit verb", "login failed"),
     "locked_out": pgettext_lazy("audit verb", "locked out"),
+    "password_change": pgettext_lazy("audit verb", "password changed"),
 }
 
 STATES = {

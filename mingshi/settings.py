@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    # After authentication and htmx: a forced password change sends every other page to the change form.
+    "security.middleware.AccountPolicyMiddleware",
     # Last, so that it turns a locked-out login into the Chinese lockout page (security.views.locked_out).
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,6 +108,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# 等保 身份鉴别: a password older than this many days must be changed at the next page; 0 switches it off.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from core.views import home
 from members.forms import LoginForm
+from security.views import PasswordChangeView
 
 admin.site.site_header = "乌审旗名师工作室管理"
 admin.site.site_title = "名师工作室管理"
@@ -12,7 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

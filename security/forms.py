@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from studios.forms import DateInput
@@ -30,3 +31,7 @@ class AuditFilterForm(forms.Form):
         for name in ("actor", "q"):
             data[name] = (data.get(name) or "").strip()
         return data
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's own form (old password, new twice, the password policy); security.views saves it."""

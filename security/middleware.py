@@ -1,6 +1,11 @@
 import ipaddress
 
 from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from .selectors import password_change_due_for
 
 
 class TrustedProxyMiddleware:
@@ -28,3 +33,28 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class AccountPolicyMiddleware:
+    """After login, a person whose password must change (User.must_change_password, or older than
+    PASSWORD_MAX_AGE_DAYS) reaches only the password change and logout until a new one is set."""
+
+    OPEN_VIEWS = frozenset({"password_change", "logout"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if request.resolver_match.view_name in self.OPEN_VIEWS:
+            return None
+        if password_change_due_for(user):
+            if getattr(request, "htmx", False):
+                return HttpResponseClientRedirect(reverse("password_change"))
+            return redirect("password_change")
+        return None

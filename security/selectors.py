@@ -14,6 +14,8 @@ from django.utils import timezone
 from core.labels import ACTION_FAMILIES
 from core.models import AuditEntry
 
+from .policy import password_change_due
+
 
 def action_families() -> list[tuple[str, str]]:
     """(prefix, label) for every family present in the log, plus the login family, sorted by prefix."""
@@ -100,3 +102,10 @@ def current_lockouts() -> list[Lockout]:
 def get_lockout(pk: int) -> Lockout | None:
     attempt = _locked_attempts().filter(pk=pk).first()
     return _lockout(attempt) if attempt is not None else None
+
+
+def password_change_due_for(user) -> bool:
+    """Whether this logged-in person must set a new password before anything else (security.policy)."""
+    return password_change_due(must_change=user.must_change_password, changed_at=user.password_changed_at,
+                               joined_at=user.date_joined, now=timezone.now(),
+                               max_age_days=settings.PASSWORD_MAX_AGE_DAYS)

@@ -31,6 +31,18 @@ def auth_event_record(*, action: str, request, user=None, username: str = "", ex
     return audit_record(actor=user, action=action, request=request, data=data)
 
 
+def account_password_change(*, user, password: str, request=None):
+    """The person sets their own password: any forced change is satisfied and the password's age restarts."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = False
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        audit_record(actor=user, action="auth.password_change", target=user, request=request,
+                     data={"username": user.get_username(), "ip": client_ip(request) or ""})
+    return user
+
+
 def lockout_release(*, actor, attempt_id: int, request=None) -> dict:
     """An officer lets a locked account/IP pair try again at once; the release is audited."""
     with transaction.atomic():

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -14,8 +16,8 @@ from core.services import DomainError, audit_record
 from studios.access import require_office
 
 from . import services
-from .forms import AuditFilterForm
-from .selectors import audit_entries, current_lockouts, get_lockout
+from .forms import AuditFilterForm, PasswordChangeForm
+from .selectors import audit_entries, current_lockouts, get_lockout, password_change_due_for
 
 PAGE_SIZE = 50
 
@@ -23,6 +25,21 @@ PAGE_SIZE = 50
 def locked_out(request, original_response=None, credentials=None):
     """django-axes answers a locked account/IP pair with this page (AXES_LOCKOUT_CALLABLE)."""
     return render(request, "security/locked_out.html", {"minutes": settings.AXES_COOLOFF_MINUTES}, status=429)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The person's own password change; after an initial or reset password it is the only page open to them."""
+
+    form_class = PasswordChangeForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"password_change_due": password_change_due_for(self.request.user)}
+
+    def form_valid(self, form):
+        user = services.account_password_change(user=form.user, password=form.cleaned_data["new_password1"],
+                                                request=self.request)
+        update_session_auth_hash(self.request, user)
+        return redirect(self.get_success_url())
 
 
 def _filtered_entries(request):

@@ -103,3 +103,24 @@ def test_mark_read_is_post_only(banner, client_for):
     assert client_for(banner.users["host_a"]).get(reverse("core:notifications_read")).status_code == 405
 
 
+
+
+def test_the_audit_log_is_read_only_in_the_django_admin_even_for_a_superuser(banner, client_for):
+    from django.urls import reverse
+
+    from core.models import AuditEntry
+    from core.services import audit_record
+
+    entry = audit_record(actor=banner.officer, action="filing.approve", comment="原始记录")
+    client = client_for(banner.admin)
+    assert client.get(reverse("admin:core_auditentry_changelist")).status_code == 200
+    assert client.get(reverse("admin:core_auditentry_add")).status_code == 403
+    forged = {"created_at_0": "2020-01-01", "created_at_1": "08:00:00", "action": "filing.approve",
+              "actor": banner.a.host.user.pk, "comment": "伪造"}
+    assert client.post(reverse("admin:core_auditentry_add"), forged).status_code == 403
+    assert client.post(reverse("admin:core_auditentry_change", args=[entry.pk]),
+                       {"action": "filing.return", "comment": "篡改"}).status_code == 403
+    assert client.post(reverse("admin:core_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert client.post(reverse("admin:core_auditentry_changelist"),
+                       {"action": "delete_selected", "_selected_action": [entry.pk]}).status_code in (200, 302)
+    assert list(AuditEntry.objects.values_list("action", "comment")) == [("filing.approve", "原始记录")]
