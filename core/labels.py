@@ -82,6 +82,8 @@ ACTION_VERBS = {
     "password_reset": pgettext_lazy("audit verb", "password reset"),
     "window": pgettext_lazy("audit verb", "sign-in window set"),
     "sign": pgettext_lazy("audit verb", "signed in"),
+    "password_change_failed": pgettext_lazy("audit verb", "wrong old password on password change"),
+    "session_expired": pgettext_lazy("audit verb", "session ended by time-out"),
 }
 
 STATES = {
