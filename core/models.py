@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 def _random_upload_path(instance, filename):
     # Never trust the user's name on disk: a random name, sharded by month, keeping only a safe extension.
     suffix = PurePosixPath(filename).suffix.lower()
-    if suffix not in {".pdf", ".docx", ".txt", ".jpg", ".jpeg", ".png", ".xlsx", ".zip"}:
+    if suffix not in {".pdf", ".docx", ".doc", ".wps", ".odt", ".txt", ".jpg", ".jpeg", ".png", ".xlsx", ".zip"}:
         suffix = ""
     return f"private/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
