@@ -78,6 +78,8 @@ ACTION_VERBS = {
     "login_failed": pgettext_lazy("audit verb", "login failed"),
     "locked_out": pgettext_lazy("audit verb", "locked out"),
     "password_change": pgettext_lazy("audit verb", "password changed"),
+    "password_change_failed": pgettext_lazy("audit verb", "wrong old password on password change"),
+    "session_expired": pgettext_lazy("audit verb", "session ended by time-out"),
 }
 
 STATES = {

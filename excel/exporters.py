@@ -364,8 +364,9 @@ class LedgerRows:
         if spec is L.WORKS:
             return Work.objects.filter(studio()).select_related("teacher", "studio").order_by("date", "id")
         if spec is L.MENTORING:
-            queryset = MentoringPair.objects.select_related("teacher").order_by("started_on", "id")
-            return queryset.filter(teacher__in=self.teachers().values("pk")) if self.studio else queryset
+            # Scoped like the studio's pages (records.selectors.person_records): the pairs recorded in this studio,
+            # not every pair its members keep in other studios.
+            return MentoringPair.objects.filter(studio()).select_related("teacher").order_by("started_on", "id")
         if spec is L.TASKS:
             return TaskAssignment.objects.filter(studio("task__studio")).select_related(
                 "task", "task__studio", "teacher").order_by("task__due_on", "task_id", "teacher__code")

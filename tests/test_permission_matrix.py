@@ -446,7 +446,9 @@ MATRIX: dict[str, Case] = {
     "security:audit_log": Case(OFFICE_ONLY, studio_a=False),
     "security:audit_export": Case(OFFICE_ONLY, studio_a=False),
     "security:lockouts": Case(OFFICE_ONLY, studio_a=False),
-    "security:lockout_unlock": Case(OFFICE_ONLY, studio_a=False, kwargs=_pk("lockout"), post=acting(OFFICE_ONLY),
+    "security:lockout_unlock": Case(OFFICE_ONLY, studio_a=False, post=acting(OFFICE_ONLY),
+                                    query=lambda w: {"kind": "pair", "username": w.lockout.username,
+                                                     "ip": w.lockout.ip_address},
                                     unchanged=lambda w: type(w.lockout).objects.filter(pk=w.lockout.pk).exists()),
 }
 
