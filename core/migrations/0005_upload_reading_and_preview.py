@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_upload_recognition'),
+        ('core', '0004_audit_chain'),
     ]
 
     operations = [
