@@ -222,8 +222,39 @@ class Notification(models.Model):
         return self.message
 
 
+def record_code(prefix: str, pk: int) -> str:
+    """The code (编号) of a record typed in the browser: its kind's letter and its number, e.g. A00046."""
+    return f"{prefix}{pk:05d}"
+
+
+def fill_missing_codes(model, prefix: str | None = None) -> int:
+    """Give every record of `model` without a code its code (record_code), so that a ledger export names every
+    record by a code that an empty database can import (ledger-workbook.md, Clarifications). A code that a ledger
+    already uses gets a suffix (A00046-2). Two queries per chunk, whatever the number of rows; returns how many."""
+    prefix = prefix or model.REF_PREFIX
+    manager = model._base_manager
+    filled = 0
+    while True:
+        pks = list(manager.filter(code__isnull=True).order_by("pk").values_list("pk", flat=True)[:1000])
+        if not pks:
+            return filled
+        wanted = {pk: record_code(prefix, pk) for pk in pks}
+        taken = set(manager.filter(code__in=list(wanted.values())).values_list("code", flat=True))
+        rows = []
+        for pk, code in wanted.items():
+            number = 2
+            while code in taken:
+                code = f"{wanted[pk]}-{number}"
+                number += 1
+            taken.add(code)
+            rows.append(model(pk=pk, code=code))
+        manager.bulk_update(rows, ["code"])
+        filled += len(rows)
+
+
 class CodedRecord(models.Model):
-    """A record with a ledger code (编号). Records typed in the browser have none and use the app's own id."""
+    """A record with a ledger code (编号). A record typed in the browser gets its code when it is first saved
+    (record_code: A00046), so that every record is named by a code in exports and ledgers."""
 
     REF_PREFIX = "R"
 
@@ -232,6 +263,21 @@ class CodedRecord(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if self.code == "":
+            self.code = None
+        super().save(*args, **kwargs)
+        if self.code is None:
+            manager = type(self)._base_manager
+            code = base = record_code(self.REF_PREFIX, self.pk)
+            number = 2
+            while manager.filter(code=code).exists():
+                code = f"{base}-{number}"
+                number += 1
+            manager.filter(pk=self.pk).update(code=code)
+            self.code = code
+
     @property
     def ref(self) -> str:
+        # "#A46": records of databases from before every record had a code (see fill_missing_codes).
         return self.code or f"#{self.REF_PREFIX}{self.pk}"
