@@ -403,6 +403,8 @@ def filing_action(request, code, pk, action):
     return render(request, "activities/confirm.html", {
         "form": form, "studio": studio, "activity": activity, "filing": filing, "title": title, "button": title,
         "danger": action in ("return", "withdraw"), "show_form": action in ("approve", "return", "resubmit"),
+        # Approving after the activity's date gives a number but the activity does not count: say so first.
+        "late_warning": action == "approve" and filing.status == Filing.Status.SUBMITTED and activity.date < today(),
     })
 
 

@@ -222,3 +222,25 @@ def test_a_window_that_closes_before_it_opens_is_refused_in_chinese(banner, clie
     assert response.status_code == 200 and "签到截止时间须晚于开始时间" in response.content.decode()
     activity.refresh_from_db()
     assert not activity.signin_token
+
+
+# --- approving an overdue filing -----------------------------------------------------------------------------
+
+
+def test_approving_a_filing_after_its_activitys_date_warns_before_it_is_done(banner, client_for, make_activity):
+    late = make_activity(date=DAY - datetime.timedelta(days=2))
+    filing = services.filing_submit(actor=banner.a.host.user, filing=late.filing)
+    client = client_for(banner.officer)
+    confirm = client.get(reverse("activities:filing_action", args=["WS-A", late.pk, "approve"])).content.decode()
+    assert 'data-testid="approve-late-warning"' in confirm and "不计入考核" in confirm
+    queue = client.get(reverse("activities:queue")).content.decode()
+    assert "现在才批准，已晚于活动日期，该活动不计入考核" in queue
+    filing.refresh_from_db()
+    assert filing.status == Filing.Status.SUBMITTED  # nothing happened on the way
+
+
+def test_approving_a_filing_in_time_gives_no_warning(banner, client_for, submitted_filing):
+    activity = submitted_filing.activity
+    confirm = client_for(banner.officer).get(
+        reverse("activities:filing_action", args=["WS-A", activity.pk, "approve"])).content.decode()
+    assert 'data-testid="approve-late-warning"' not in confirm
