@@ -115,7 +115,8 @@ def activity_detail(request, code, pk):
         "activity": activity,
         "filing": filing,
         "filing_trail": _labelled(audit_trail(filing), Filing.Status) if filing else [],
-        "activity_trail": _labelled(audit_trail(activity), Activity.Status),
+        # One line per teacher who signed in by QR would bury the history; the sign-in card lists them.
+        "activity_trail": _labelled([e for e in audit_trail(activity) if e.action != "signin.sign"], Activity.Status),
         "attendance": attendance,
         "attendance_counts": selectors.attendance_counts(activity) if attendance else {},
         "photos": activity.photos.select_related("upload"),
