@@ -278,6 +278,8 @@ def test_the_override_page_shows_the_instance_and_asks_for_a_reason(banner, clie
     assert "每学期一篇研究论文" in page
     assert 'name="reason"' in page
     assert not RuleOverride.objects.exists()
+    # The person is named (it once read 「content（）」: a variable called "block" is Django's {% block %}).
+    assert banner.a.members[0].name in page and "content（" not in page
 
 
 def test_an_override_without_a_reason_is_refused_in_chinese_and_nothing_changes(banner, client_for):

@@ -219,7 +219,8 @@ def override_create(request, code):
             messages.success(request, _("The override was recorded."))
             return redirect(_studio_url(studio, target["kind"], target["year"]))
     return render(request, "assessments/override_form.html", {
-        "studio": studio, "form": form, "instance": instance, "block": block, "target": target,
+        # Not "block": inside a template that name is Django's own {% block %} (it rendered as 「content（）」).
+        "studio": studio, "form": form, "instance": instance, "person": block, "target": target,
         "kind_label": KIND_LABELS[target["kind"]], "back": _studio_url(studio, target["kind"], target["year"]),
     })
 
