@@ -34,8 +34,14 @@ def _get_own_work(user, pk) -> Work:
 
 
 def _work_saved_message(request, work: Work) -> None:
-    info = selectors.annotate_works([work])[0].counts_for
+    # A .doc/.wps is counted once the transaction has committed (by the worker, or at once without one): the
+    # message tells the count as it now stands, or that it is still being worked out.
+    work = Work.objects.select_related("upload", "studio", "teacher").get(pk=work.pk)
     parts = [_("Saved as a draft.") if work.status == Work.Status.DRAFT else _("Submitted.")]
+    if work.upload is not None and work.upload.conversion == work.upload.Conversion.PENDING:
+        messages.info(request, " ".join([*parts, _("The file's character count is being worked out.")]))
+        return
+    info = selectors.annotate_works([work])[0].counts_for
     if info.chars:
         parts.append(info.chars)
     parts.append(info.text)
