@@ -30,10 +30,12 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-# Links that are not pages: files, sheets and archives, the language switch and leaving.
+# Links that are not pages: files, sheets and archives, the language switch and leaving, and the fragments
+# htmx swaps into a page (checked inside the page that holds them).
 NOT_PAGES = {
-    "logout", "set_language", "core:upload", "excel:template", "excel:export", "excel:studio_export",
-    "excel:job_download", "excel:job_progress", "security:audit_export", "activities:signin_qr",
+    "logout", "set_language", "core:upload", "core:upload_page", "excel:template", "excel:export",
+    "excel:studio_export", "excel:job_download", "excel:job_progress", "security:audit_export",
+    "core:upload_preview", "activities:signin_list",
 }
 SKIP_PREFIXES = ("/static/", "/media/", "/admin/jsi18n/", "/admin/logout/", "/i18n/")
 
