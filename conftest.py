@@ -6,7 +6,7 @@ import pytest
 
 os.environ.setdefault("DJANGO_ENV", "test")
 
-pytest_plugins = ["tests.browser.harness"]
+pytest_plugins = ["tests.browser.harness", "tests.browser.phone"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -36,6 +36,18 @@ def _private_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests see every change at once; the cache of banner summaries has its own test.
     settings.ASSESSMENT_PANEL_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    """Every test starts in the site's language: a command that left translation off (translation.override exits
+    into deactivate_all() when nothing was active before) must not turn the next test's messages into English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -32,6 +32,8 @@ ACTION_FAMILIES = {
     "excel": _("Imports and exports"),
     "ledger": _("Ledger imports"),
     "audit": _("Audit log exports"),
+    "account": _("Teacher accounts"),
+    "signin": _("QR sign-in"),
 }
 
 ACTION_VERBS = {
@@ -68,6 +70,8 @@ ACTION_VERBS = {
     "lock": pgettext_lazy("audit verb", "locked"),
     "unlock": pgettext_lazy("audit verb", "unlocked"),
     "download": pgettext_lazy("audit verb", "downloaded"),
+    "preview": pgettext_lazy("audit verb", "previewed"),
+    "count_from_file": pgettext_lazy("audit verb", "counted from its file"),
     "export": pgettext_lazy("audit verb", "exported"),
     "archive": pgettext_lazy("audit verb", "archive built"),
     "import": pgettext_lazy("audit verb", "imported"),
@@ -76,6 +80,10 @@ ACTION_VERBS = {
     "login_failed": pgettext_lazy("audit verb", "login failed"),
     "locked_out": pgettext_lazy("audit verb", "locked out"),
     "password_change": pgettext_lazy("audit verb", "password changed"),
+    "issue": pgettext_lazy("audit verb", "one-time passwords given out"),
+    "password_reset": pgettext_lazy("audit verb", "password reset"),
+    "window": pgettext_lazy("audit verb", "sign-in window set"),
+    "sign": pgettext_lazy("audit verb", "signed in"),
     "password_change_failed": pgettext_lazy("audit verb", "wrong old password on password change"),
     "session_expired": pgettext_lazy("audit verb", "session ended by time-out"),
 }

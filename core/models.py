@@ -43,6 +43,29 @@ class Upload(models.Model):
     ocr_status = models.CharField(_("text recognition"), max_length=10, choices=Recognition.choices, blank=True,
                                   default=Recognition.NONE)
     ocr_chars = models.PositiveIntegerField(_("character count recognised (OCR)"), null=True, blank=True)
+
+    class Conversion(models.TextChoices):
+        """A .doc or .wps is read by the office engine in the background; text_chars is filled when done."""
+
+        NONE = "", _("Not needed")
+        PENDING = "pending", _("Counting")
+        FAILED = "failed", _("Could not be read")
+
+    conversion = models.CharField(_("reading by the office engine"), max_length=10, choices=Conversion.choices,
+                                  blank=True, default=Conversion.NONE)
+
+    class Preview(models.TextChoices):
+        """Pages drawn as images in the background, so a document is seen without downloading it and no
+        script of the file ever runs in a browser."""
+
+        NONE = "", _("Not prepared")
+        PENDING = "pending", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Not available")
+
+    preview = models.CharField(_("preview"), max_length=10, choices=Preview.choices, blank=True,
+                               default=Preview.NONE)
+    preview_pages = models.PositiveSmallIntegerField(_("pages in the preview"), default=0)
     studio = models.ForeignKey("studios.Studio", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey("members.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.OWNER)
@@ -55,6 +78,16 @@ class Upload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def kind(self) -> str:
+        from .uploads import KINDS
+
+        return KINDS.get(self.content_type, "")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in ("image/jpeg", "image/png")
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -189,8 +222,39 @@ class Notification(models.Model):
         return self.message
 
 
+def record_code(prefix: str, pk: int) -> str:
+    """The code (编号) of a record typed in the browser: its kind's letter and its number, e.g. A00046."""
+    return f"{prefix}{pk:05d}"
+
+
+def fill_missing_codes(model, prefix: str | None = None) -> int:
+    """Give every record of `model` without a code its code (record_code), so that a ledger export names every
+    record by a code that an empty database can import (ledger-workbook.md, Clarifications). A code that a ledger
+    already uses gets a suffix (A00046-2). Two queries per chunk, whatever the number of rows; returns how many."""
+    prefix = prefix or model.REF_PREFIX
+    manager = model._base_manager
+    filled = 0
+    while True:
+        pks = list(manager.filter(code__isnull=True).order_by("pk").values_list("pk", flat=True)[:1000])
+        if not pks:
+            return filled
+        wanted = {pk: record_code(prefix, pk) for pk in pks}
+        taken = set(manager.filter(code__in=list(wanted.values())).values_list("code", flat=True))
+        rows = []
+        for pk, code in wanted.items():
+            number = 2
+            while code in taken:
+                code = f"{wanted[pk]}-{number}"
+                number += 1
+            taken.add(code)
+            rows.append(model(pk=pk, code=code))
+        manager.bulk_update(rows, ["code"])
+        filled += len(rows)
+
+
 class CodedRecord(models.Model):
-    """A record with a ledger code (编号). Records typed in the browser have none and use the app's own id."""
+    """A record with a ledger code (编号). A record typed in the browser gets its code when it is first saved
+    (record_code: A00046), so that every record is named by a code in exports and ledgers."""
 
     REF_PREFIX = "R"
 
@@ -199,6 +263,21 @@ class CodedRecord(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if self.code == "":
+            self.code = None
+        super().save(*args, **kwargs)
+        if self.code is None:
+            manager = type(self)._base_manager
+            code = base = record_code(self.REF_PREFIX, self.pk)
+            number = 2
+            while manager.filter(code=code).exists():
+                code = f"{base}-{number}"
+                number += 1
+            manager.filter(pk=self.pk).update(code=code)
+            self.code = code
+
     @property
     def ref(self) -> str:
+        # "#A46": records of databases from before every record had a code (see fill_missing_codes).
         return self.code or f"#{self.REF_PREFIX}{self.pk}"
