@@ -33,6 +33,7 @@ urlpatterns = [
     path("studio/<str:code>/tasks/", views.task_list, name="tasks"),
     path("studio/<str:code>/tasks/new/", views.task_create, name="task_create"),
     path("studio/<str:code>/tasks/<int:pk>/delete/", views.task_delete, name="task_delete"),
+    path("studio/<str:code>/tasks/assignments/<int:pk>/done/", views.task_record_done, name="task_record_done"),
     path("studio/<str:code>/evaluations/", views.evaluation_list, name="evaluations"),
     path("studio/<str:code>/evaluations/<str:year>/<str:teacher_code>/", views.evaluation_edit,
          name="evaluation_edit"),
