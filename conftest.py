@@ -38,6 +38,18 @@ def _private_media(settings, tmp_path):
     settings.ASSESSMENT_PANEL_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def _chinese():
+    """Every test starts in the site's language: a command that left translation off (translation.override exits
+    into deactivate_all() when nothing was active before) must not turn the next test's messages into English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def banner(db):
     """Studio A and studio B, each with a host and two members; an officer and an admin."""

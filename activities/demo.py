@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from core.models import AuditEntry, Notification
+from core.models import AuditEntry, Notification, fill_missing_codes
 from core.services import upload_create
 from core.uploads import CheckedFile
 from studios.models import Membership
@@ -167,6 +167,7 @@ def seed(ctx):
     ]
 
     Activity.objects.bulk_create(activities)
+    fill_missing_codes(Activity)  # bulk_create skips save(): every activity has its code, as typed ones do
     filings = _create_filings(filing_plans, officer, rng)
     _create_trails(filings, officer, ctx_studios)
     _create_attendance(activities, memberships, rng)

@@ -189,14 +189,22 @@ class AttendanceForm(forms.Form):
 
 
 class MonthField(forms.CharField):
+    # The calendar pages a month either way: the first and last year a date can hold are out of bounds (9999-12
+    # has no next month), and nothing the bureau records lies that far away anyway.
+    FIRST_YEAR, LAST_YEAR = 1900, 2999
+
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
         try:
-            return datetime.datetime.strptime(value, "%Y-%m").date()
+            month = datetime.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
             raise forms.ValidationError(_("Write the month like 2026-11.")) from None
+        if not self.FIRST_YEAR <= month.year <= self.LAST_YEAR:
+            raise forms.ValidationError(_("Choose a month between %(first)d and %(last)d.")
+                                        % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR})
+        return month
 
 
 class CalendarFilterForm(forms.Form):

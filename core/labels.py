@@ -32,6 +32,8 @@ ACTION_FAMILIES = {
     "excel": _("Imports and exports"),
     "ledger": _("Ledger imports"),
     "audit": _("Audit log exports"),
+    "account": _("Teacher accounts"),
+    "signin": _("QR sign-in"),
 }
 
 ACTION_VERBS = {
@@ -84,6 +86,12 @@ ACTION_VERBS = {
     "count_decline": pgettext_lazy("audit verb", "typed count declined"),
     "copy_clear": pgettext_lazy("audit verb", "near-copy cleared"),
     "copy_decline": pgettext_lazy("audit verb", "declined as a near-copy"),
+    "issue": pgettext_lazy("audit verb", "one-time passwords given out"),
+    "password_reset": pgettext_lazy("audit verb", "password reset"),
+    "window": pgettext_lazy("audit verb", "sign-in window set"),
+    "sign": pgettext_lazy("audit verb", "signed in"),
+    "password_change_failed": pgettext_lazy("audit verb", "wrong old password on password change"),
+    "session_expired": pgettext_lazy("audit verb", "session ended by time-out"),
 }
 
 STATES = {

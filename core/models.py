@@ -4,7 +4,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 def _random_upload_path(instance, filename):
     # Never trust the user's name on disk: a random name, sharded by month, keeping only a safe extension.
     suffix = PurePosixPath(filename).suffix.lower()
-    if suffix not in {".pdf", ".docx", ".txt", ".jpg", ".jpeg", ".png", ".xlsx", ".zip"}:
+    if suffix not in {".pdf", ".docx", ".doc", ".wps", ".odt", ".txt", ".jpg", ".jpeg", ".png", ".xlsx", ".zip"}:
         suffix = ""
     return f"private/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
@@ -57,16 +57,48 @@ class Upload(models.Model):
         return self.original_name
 
 
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit entry through the ORM (等保 安全审计)."""
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("audit entries are never changed")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("audit entries are never deleted (manage.py audit_archive moves old ones to a file)")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogIsAppendOnly("audit entries are never changed")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """Back-dated entries (the demo, benchmarks) are chained in the order given, like single entries."""
+        from .audit_chain import chain_hash, lock_chain, normalise_data
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            lock_chain()
+            previous = AuditEntry.last_chain_hash()
+            for entry in objs:
+                entry.data = normalise_data(entry.data)
+                entry.hash = previous = chain_hash(previous, entry)
+            return super().bulk_create(objs, *args, **kwargs)
+
+
 class AuditEntry(models.Model):
-    """One row per workflow transition, sign-off, override, import, export, download or login event."""
+    """One row per workflow transition, sign-off, override, import, export, download or security event.
+
+    Append-only: a row is written once, chained to the one before it (core.audit_chain), and never changed or
+    deleted — here through the ORM, and on PostgreSQL by a trigger (core migration 0004) whatever the client."""
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # PROTECT: a person or studio that appears in the log is deactivated or dissolved, never deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=60, db_index=True)
-    studio = models.ForeignKey("studios.Studio", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    studio = models.ForeignKey("studios.Studio", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     target_id = models.CharField(max_length=64, blank=True)
     target = GenericForeignKey("target_type", "target_id")
     target_repr = models.CharField(max_length=255, blank=True)
@@ -75,6 +107,9 @@ class AuditEntry(models.Model):
     comment = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -84,6 +119,55 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        from .audit_chain import chain_hash, lock_chain, normalise_data
+
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("audit entries are never changed")
+        self.data = normalise_data(self.data)
+        with transaction.atomic(savepoint=False):
+            lock_chain()
+            self.hash = chain_hash(AuditEntry.last_chain_hash(), self)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("audit entries are never deleted")
+
+    @staticmethod
+    def last_chain_hash() -> str:
+        """The hash the next entry links to: the newest entry's, or the last archive's once the table is empty."""
+        from .audit_chain import GENESIS
+
+        newest = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        if newest is not None:
+            return newest
+        archived = AuditArchive.objects.order_by("-last_id").values_list("last_hash", flat=True).first()
+        return archived or GENESIS
+
+
+class AuditArchive(models.Model):
+    """Entries past the retention time, moved to a file by `manage.py audit_archive` (never dropped silently):
+    the file's checksum and the chain's last hash, which the entries still in the table link to."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    count = models.PositiveIntegerField()
+    oldest = models.DateTimeField()
+    newest = models.DateTimeField()
+    previous_hash = models.CharField(max_length=64, blank=True)
+    last_hash = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-last_id"]
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+
+    def __str__(self):
+        return self.file_name
 
 
 class Notification(models.Model):
@@ -105,8 +189,39 @@ class Notification(models.Model):
         return self.message
 
 
+def record_code(prefix: str, pk: int) -> str:
+    """The code (编号) of a record typed in the browser: its kind's letter and its number, e.g. A00046."""
+    return f"{prefix}{pk:05d}"
+
+
+def fill_missing_codes(model, prefix: str | None = None) -> int:
+    """Give every record of `model` without a code its code (record_code), so that a ledger export names every
+    record by a code that an empty database can import (ledger-workbook.md, Clarifications). A code that a ledger
+    already uses gets a suffix (A00046-2). Two queries per chunk, whatever the number of rows; returns how many."""
+    prefix = prefix or model.REF_PREFIX
+    manager = model._base_manager
+    filled = 0
+    while True:
+        pks = list(manager.filter(code__isnull=True).order_by("pk").values_list("pk", flat=True)[:1000])
+        if not pks:
+            return filled
+        wanted = {pk: record_code(prefix, pk) for pk in pks}
+        taken = set(manager.filter(code__in=list(wanted.values())).values_list("code", flat=True))
+        rows = []
+        for pk, code in wanted.items():
+            number = 2
+            while code in taken:
+                code = f"{wanted[pk]}-{number}"
+                number += 1
+            taken.add(code)
+            rows.append(model(pk=pk, code=code))
+        manager.bulk_update(rows, ["code"])
+        filled += len(rows)
+
+
 class CodedRecord(models.Model):
-    """A record with a ledger code (编号). Records typed in the browser have none and use the app's own id."""
+    """A record with a ledger code (编号). A record typed in the browser gets its code when it is first saved
+    (record_code: A00046), so that every record is named by a code in exports and ledgers."""
 
     REF_PREFIX = "R"
 
@@ -115,6 +230,21 @@ class CodedRecord(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if self.code == "":
+            self.code = None
+        super().save(*args, **kwargs)
+        if self.code is None:
+            manager = type(self)._base_manager
+            code = base = record_code(self.REF_PREFIX, self.pk)
+            number = 2
+            while manager.filter(code=code).exists():
+                code = f"{base}-{number}"
+                number += 1
+            manager.filter(pk=self.pk).update(code=code)
+            self.code = code
+
     @property
     def ref(self) -> str:
+        # "#A46": records of databases from before every record had a code (see fill_missing_codes).
         return self.code or f"#{self.REF_PREFIX}{self.pk}"

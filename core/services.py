@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 
 from django.contrib.contenttypes.models import ContentType
@@ -21,9 +22,14 @@ class DomainError(Exception):
 
 
 def client_ip(request) -> str | None:
+    """The client's address (behind nginx, security.middleware has put X-Real-IP here), or None."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR")
+    address = request.META.get("REMOTE_ADDR")
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
 def audit_record(
@@ -142,6 +148,12 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     return queryset.update(read_at=timezone.now())
 
 
+def email_subject_text(text: str, limit: int = 40) -> str:
+    """A subject is one header line: a newline in a title (typed or crafted) would make Django refuse the whole
+    message (BadHeaderError, header injection) and lose the batch, so every run of whitespace becomes one space."""
+    return " ".join((text or "").split())[:limit]
+
+
 def notification_emails_deliver(*, ids: list[int]) -> int:
     """Send the e-mails of these notifications that have not gone out yet; returns how many were sent."""
     from django.core.mail import send_mail
@@ -152,7 +164,7 @@ def notification_emails_deliver(*, ids: list[int]) -> int:
         address = notification.recipient.email
         if address:
             send_mail(
-                subject=f"【名师工作室】{notification.message[:40]}",
+                subject=f"【名师工作室】{email_subject_text(notification.message)}",
                 message=notification.message + (f"\n\n{notification.url}" if notification.url else ""),
                 from_email=None,
                 recipient_list=[address],

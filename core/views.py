@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -63,3 +65,42 @@ def notification_mark_read(request):
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect("core:notifications")
+
+
+# --- error pages: in Chinese, with a way home (DEBUG off) -------------------------------------------------------
+
+ERRORS = {
+    400: (_lazy("Bad request"), _lazy("The request could not be understood. Go back and try again.")),
+    403: (_lazy("Not allowed"), _lazy("This page is for the research centre office, or you may not do this here.")),
+    404: (_lazy("Page not found"), _lazy("The page does not exist, or it is not open to you.")),
+    "csrf": (_lazy("The form has expired"),
+             _lazy("The page was open too long or was opened in another window. Go back, reload the page and send "
+                   "the form again.")),
+}
+
+
+def _error(request, key, status):
+    title, text = ERRORS[key]
+    return render(request, "_error.html", {"error_code": status, "error_title": title, "error_text": text},
+                  status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, 400)
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, 403)
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, 404)
+
+
+def csrf_failure(request, reason=""):
+    return _error(request, "csrf", 403)
+
+
+def server_error(request):
+    # No context processors: whatever failed may be one of them.
+    return HttpResponse(get_template("500.html").render(), status=500)

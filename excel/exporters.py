@@ -364,8 +364,10 @@ class LedgerRows:
         if spec is L.WORKS:
             return Work.objects.filter(studio()).select_related("teacher", "studio").order_by("date", "id")
         if spec is L.MENTORING:
-            queryset = MentoringPair.objects.select_related("teacher").order_by("started_on", "id")
-            return queryset.filter(teacher__in=self.teachers().values("pk")) if self.studio else queryset
+            # Scoped like the studio's pages (records.selectors.person_records): the pairs recorded in this studio,
+            # not every pair its members keep in other studios.
+            return MentoringPair.objects.filter(studio()).select_related("teacher", "studio").order_by(
+                "started_on", "id")
         if spec is L.TASKS:
             return TaskAssignment.objects.filter(studio("task__studio")).select_related(
                 "task", "task__studio", "teacher").order_by("task__due_on", "task_id", "teacher__code")
@@ -428,17 +430,18 @@ class LedgerRows:
 
     def _row_成果(self, w: Work):
         return [w.ref, w.teacher.code, w.studio.code, L.label_for(L.WORK_KINDS, w.kind), w.title, w.date,
-                w.char_count]
+                w.char_count, L.label_for(L.WORK_STATUSES, w.status)]
 
     def _row_帮扶(self, p: MentoringPair):
-        return [p.ref, p.teacher.code, p.mentee_name, p.mentee_school, p.started_on, _d(p.ended_on)]
+        return [p.ref, p.teacher.code, p.mentee_name, p.mentee_school, p.started_on, _d(p.ended_on),
+                p.studio.code if p.studio else ""]
 
     def _row_任务(self, a: TaskAssignment):
         return [a.task.ref, a.task.studio.code, a.task.title, a.task.due_on, a.teacher.code, _d(a.completed_on)]
 
     def _row_工作室材料(self, d: StudioDocument):
         return [d.ref, d.studio.code, L.label_for(L.DOCUMENT_KINDS, d.kind), d.school_year.label, _d(d.submitted_on),
-                L.label_for(L.REVIEW_STATUSES, d.status)]
+                L.label_for(L.REVIEW_STATUSES, d.status), d.title]
 
     def _row_经费(self, f: FundEntry):
         return [f.ref, f.studio.code, f.school_year.label, L.label_for(L.FUND_KINDS, f.kind), f.amount,

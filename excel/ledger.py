@@ -52,8 +52,10 @@ ACTIVITY_STATUSES = {"计划": Activity.Status.PLANNED, "已举行": Activity.St
                      "已取消": Activity.Status.CANCELLED}
 NO_FILING = "无需备案"
 NO_FILING_VALUE = "none"  # no Filing row at all
+# Every state the app knows is a ledger word, so that an exported ledger gives back the same records: the spec's
+# four, and 草稿 (a plan not yet sent) and 已撤回 (withdrawn by the host), which the app also records.
 FILING_STATUSES = {NO_FILING: NO_FILING_VALUE, "待审核": Filing.Status.SUBMITTED, "已批准": Filing.Status.APPROVED,
-                   "退回": Filing.Status.RETURNED}
+                   "退回": Filing.Status.RETURNED, "草稿": Filing.Status.DRAFT, "已撤回": Filing.Status.WITHDRAWN}
 ATTENDANCE = {"出席": Attendance.Status.PRESENT, "请假": Attendance.Status.EXCUSED, "缺席": Attendance.Status.ABSENT}
 WORK_KINDS = {
     "论文": Work.Kind.PAPER,
@@ -68,9 +70,12 @@ DOCUMENT_KINDS = {
     "年度总结": StudioDocument.Kind.ANNUAL_SUMMARY,
     "培养计划": StudioDocument.Kind.TRAINING_PLAN,
     "研究报告": StudioDocument.Kind.RESEARCH_REPORT,
+    "调研报告": StudioDocument.Kind.SURVEY_REPORT,
 }
-REVIEW_STATUSES = {"待审核": StudioDocument.Status.SUBMITTED, "已通过": StudioDocument.Status.APPROVED,
-                   "退回": StudioDocument.Status.RETURNED}
+DRAFT = "草稿"
+REVIEW_STATUSES = {DRAFT: StudioDocument.Status.DRAFT, "待审核": StudioDocument.Status.SUBMITTED,
+                   "已通过": StudioDocument.Status.APPROVED, "退回": StudioDocument.Status.RETURNED}
+WORK_STATUSES = {"已提交": Work.Status.SUBMITTED, DRAFT: Work.Status.DRAFT}
 FUND_KINDS = {"拨款": FundEntry.Kind.ALLOCATION, "支出": FundEntry.Kind.EXPENSE}
 FUND_CATEGORIES = {
     "图书设备": FundEntry.Category.BOOKS_EQUIPMENT,
@@ -177,12 +182,14 @@ WORKS = SheetSpec("成果", (
     _c("标题", TEXT, True, width=30),
     _c("日期", DATE, True, width=12),
     _c("字数", INT, width=8, note="没有上传文件的成果，按台账记载的字数"),
+    _c("状态", vocabulary=WORK_STATUSES, width=8, note="默认「已提交」；「草稿」不计入考核"),
 ))
 MENTORING = SheetSpec("帮扶", (
     _c("帮扶编号", CODE, True), _c("教师编号", CODE, True), _c("帮扶对象姓名", TEXT, True, width=12, max_length=50),
     _c("帮扶对象学校", TEXT, True, width=24, max_length=100),
     _c("开始日期", DATE, True, width=12),
     _c("结束日期", DATE, width=12),
+    _c("工作室编号", CODE, note="不填时，该帮扶对子属于教师本人，计入其所在的每个工作室"),
 ))
 TASKS = SheetSpec("任务", (
     _c("任务编号", CODE, True), _c("工作室编号", CODE, True), _c("名称", TEXT, True, width=30),
@@ -190,8 +197,9 @@ TASKS = SheetSpec("任务", (
 ), "每位承担人一行；任务编号相同的多行是同一个任务。")
 DOCUMENTS = SheetSpec("工作室材料", (
     _c("材料编号", CODE, True), _c("工作室编号", CODE, True), _c("类型", TEXT, True, DOCUMENT_KINDS, width=14),
-    _c("学年", YEAR, True, width=12), _c("提交日期", DATE, True, width=12),
+    _c("学年", YEAR, True, width=12), _c("提交日期", DATE, width=12, note="除「草稿」外必填"),
     _c("审核状态", TEXT, True, REVIEW_STATUSES, width=10),
+    _c("标题", width=30, note="不填时按学年和类型命名，如「2024-2025年度工作计划」"),
 ))
 FUNDS = SheetSpec("经费", (
     _c("经费编号", CODE, True), _c("工作室编号", CODE, True), _c("学年", YEAR, True, width=12),

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 from studios.forms import DateInput
 from studios.models import Studio
 
-from .models import Application, Title
+from .models import Application, School, Title
 
 
 class LoginForm(AuthenticationForm):
@@ -52,3 +52,15 @@ class DecisionForm(forms.Form):
         if data.get("decision") == "decline" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Say why the application is declined."))
         return data
+
+
+class AccountsForm(forms.Form):
+    OUTPUTS = [("slips", _("Printable slips")), ("sheet", _("Excel sheet"))]
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.order_by("name"))
+    reissue = forms.BooleanField(
+        label=_("Also give new one-time passwords to teachers who already have an account"), required=False,
+        help_text=_("Without this, only teachers without an account or without a password (imported from a "
+                    "ledger) get one."))
+    output = forms.ChoiceField(label=_("Give them out as"), choices=OUTPUTS, initial="slips",
+                               widget=forms.RadioSelect)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.urls import reverse
@@ -18,7 +19,8 @@ from studios.access import is_office, officer_conflict, today
 from studios.models import Membership
 from studios.services import membership_join
 
-from .models import Application, Teacher, Title
+from . import accounts
+from .models import Application, Teacher, Title, User
 
 
 @transaction.atomic
@@ -149,3 +151,75 @@ def application_decline(*, actor, application: Application, comment: str) -> App
     audit_record(actor=actor, action="application.decline", target=application, studio=application.studio,
                  from_state=previous, to_state=application.status, comment=comment)
     return application
+
+
+# --- accounts: bulk by school, and an officer's reset ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedAccount:
+    """One account given out: shown once on a slip or a sheet, never stored in clear."""
+
+    teacher: Teacher
+    username: str
+    password: str
+
+
+def _require_office(actor) -> None:
+    if not is_office(actor):
+        raise DomainError(_("Only the research centre office gives out accounts."))
+
+
+@transaction.atomic
+def accounts_issue(*, actor, school, reissue: bool = False) -> list[IssuedAccount]:
+    """Accounts with one-time passwords for the teachers of a school: those without an account or without a usable
+    password (imported from a ledger); with `reissue`, every teacher of the school. Each must choose a new
+    password at the first login. One audit entry for the run, naming every account."""
+    _require_office(actor)
+    teachers = list(Teacher.objects.filter(school=school).select_related("user").order_by("code"))
+    if not reissue:
+        teachers = [t for t in teachers if t.user is None or not t.user.has_usable_password()]
+    taken = set(User.objects.filter(username__in=[accounts.username_for(t.code, set()) for t in teachers])
+                .values_list("username", flat=True))
+    issued, new_users, changed_users = [], [], []
+    for teacher in teachers:
+        user = teacher.user
+        if user is None:
+            user = User(username=accounts.username_for(teacher.code, taken), role=User.Role.TEACHER)
+            new_users.append((teacher, user))
+        else:
+            changed_users.append(user)
+        password = accounts.checked_one_time_password(user)
+        user.password = accounts.one_time_hash(password)
+        user.must_change_password = True
+        user.is_active = True
+        issued.append(IssuedAccount(teacher=teacher, username=user.username, password=password))
+    if changed_users:
+        User.objects.bulk_update(changed_users, ["password", "must_change_password", "is_active"])
+    if new_users:
+        User.objects.bulk_create([user for _, user in new_users])
+        created = {u.username: u for u in User.objects.filter(username__in=[u.username for _, u in new_users])}
+        for teacher, user in new_users:
+            teacher.user = created[user.username]
+        Teacher.objects.bulk_update([teacher for teacher, _ in new_users], ["user"])
+    if issued:
+        audit_record(actor=actor, action="account.issue", target=school,
+                     data={"school": school.name, "reissue": reissue, "count": len(issued),
+                           "usernames": [account.username for account in issued]})
+    return issued
+
+
+@transaction.atomic
+def password_reset(*, actor, teacher: Teacher) -> IssuedAccount:
+    """An officer gives a teacher a new one-time password (shown once); the next login must change it."""
+    _require_office(actor)
+    teacher = Teacher.objects.select_related("user").get(pk=teacher.pk)
+    user = teacher.user
+    if user is None:
+        raise DomainError(_("This teacher has no account yet: give out the school's accounts first."))
+    password = accounts.checked_one_time_password(user)
+    user.password = accounts.one_time_hash(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(actor=actor, action="account.password_reset", target=user, data={"teacher": teacher.code})
+    return IssuedAccount(teacher=teacher, username=user.username, password=password)

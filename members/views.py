@@ -4,14 +4,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.services import DomainError, audit_trail
-from studios.access import can_view_teacher, is_office, require_office, today
+from studios.access import can_view_personal_data, can_view_teacher, is_office, require_office, today, visible_studios
 from studios.models import Membership
 
-from . import services
-from .forms import ApplicationForm, DecisionForm, RecommendationForm, TitleForm
+from . import selectors, services
+from .forms import AccountsForm, ApplicationForm, DecisionForm, RecommendationForm, TitleForm
 from .models import Application, Teacher
 
 
@@ -31,8 +32,16 @@ def _can_edit_titles(user, teacher: Teacher) -> bool:
 def teacher_detail(request, code):
     teacher = get_teacher_for_user(request.user, code)
     memberships = Membership.objects.filter(teacher=teacher).select_related("studio").order_by("-joined_on")
+    full = can_view_personal_data(request.user, teacher)
     return render(request, "members/teacher_detail.html", {
         "teacher": teacher,
+        "phone": teacher.phone if full else selectors.mask_phone(teacher.phone),
+        "birth": teacher.birth_date.strftime("%Y-%m-%d") if full else selectors.birth_year(teacher.birth_date),
+        "personal_data_masked": not full,
+        "can_reset_password": is_office(request.user) and teacher.user_id is not None,
+        # A studio the visitor cannot open is named, not linked: its page would answer 404.
+        "visible_studio_ids": set(visible_studios(request.user).filter(
+            pk__in=[m.studio_id for m in memberships]).values_list("pk", flat=True)),
         "titles": teacher.titles.select_related("certificate"),
         "memberships": memberships,
         "today": today(),
@@ -154,3 +163,51 @@ def application_decide(request, pk):
         "application": application, "trail": audit_trail(application),
         "recommend_form": RecommendationForm(initial={"recommended_on": today()}), "decision_form": form,
     })
+
+
+# --- accounts -------------------------------------------------------------------------------------------------
+
+
+def _no_store(response):
+    # One-time passwords: never kept by a browser cache or a proxy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def accounts_issue(request):
+    """The office gives out a school's accounts with one-time passwords, as printable slips or an Excel sheet."""
+    require_office(request.user)
+    form = AccountsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        issued = services.accounts_issue(actor=request.user, school=data["school"], reissue=data["reissue"])
+        if not issued:
+            messages.info(request, _("Every teacher of %(school)s already has an account.")
+                          % {"school": data["school"].name})
+            return redirect("members:accounts")
+        login_url = request.build_absolute_uri(reverse("login"))
+        if data["output"] == "sheet":
+            return _no_store(selectors.accounts_sheet_response(issued, school=data["school"], login_url=login_url))
+        return _no_store(render(request, "members/account_slips.html", {
+            "issued": issued, "school": data["school"], "login_url": login_url,
+        }))
+    return render(request, "members/accounts.html", {"form": form, "schools": selectors.schools_with_accounts()})
+
+
+@login_required
+def password_reset(request, code):
+    """An officer gives a teacher a new one-time password, shown once on the page that answers the POST."""
+    require_office(request.user)
+    teacher = get_object_or_404(Teacher.objects.select_related("user", "school"), code=code)
+    if request.method == "POST":
+        try:
+            account = services.password_reset(actor=request.user, teacher=teacher)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("members:teacher", code=teacher.code)
+        return _no_store(render(request, "members/account_slips.html", {
+            "issued": [account], "school": teacher.school, "login_url": request.build_absolute_uri(reverse("login")),
+            "reset": True,
+        }))
+    return render(request, "members/password_reset.html", {"teacher": teacher})

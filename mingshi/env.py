@@ -51,7 +51,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def database_from_url(url: str | None, *, sqlite_path: Path) -> dict:
     """Turn DATABASE_URL into a DATABASES entry; no URL means the embedded SQLite file."""
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_path)}
+        return _sqlite(str(sqlite_path))
     parsed = urlparse(url)
     if parsed.scheme in ("postgres", "postgresql", "pgsql"):
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
@@ -68,5 +68,11 @@ def database_from_url(url: str | None, *, sqlite_path: Path) -> dict:
             "CONN_HEALTH_CHECKS": True,
         }
     if parsed.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path) or str(sqlite_path)}
+        return _sqlite(unquote(parsed.path) or str(sqlite_path))
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use postgres:// or sqlite://).")
+
+
+def _sqlite(name: str) -> dict:
+    # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so that two writers never read the same
+    # last audit entry to chain to (core.audit_chain), and waits on a busy database instead of failing mid-way.
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": {"transaction_mode": "IMMEDIATE"}}

@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
-    "import_export",
     "core",
     "members",
     "studios",
@@ -97,11 +96,12 @@ DATABASES = {"default": database_from_url(env_str("DATABASE_URL"), sqlite_path=V
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "members.User"
 
+# 等保 身份鉴别: ≥ 8 characters from 3 of 4 classes, not containing the username (security.validators), and
+# neither a common password nor one like the person's name or e-mail.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "security.validators.PasswordPolicyValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # django-axes first: it refuses a locked account/IP pair before the password is even checked.
 AUTHENTICATION_BACKENDS = [
@@ -177,6 +177,16 @@ if STORAGE_BACKEND == "s3":
 elif STORAGE_BACKEND != "filesystem":
     raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3, got {STORAGE_BACKEND!r}.")
 
+# 等保 安全审计: the audit log is append-only and hash-chained (core.audit_chain) with AUDIT_CHAIN_KEY — set it
+# once in production and never change it (by default it is derived from SECRET_KEY, which then must not change
+# either). Entries are kept at least 180 days; `manage.py audit_archive` moves older ones to AUDIT_ARCHIVE_DIR.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
+AUDIT_MIN_RETENTION_DAYS = 180
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+if AUDIT_RETENTION_DAYS < AUDIT_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS must be at least {AUDIT_MIN_RETENTION_DAYS}.")
+AUDIT_ARCHIVE_DIR = Path(env_str("AUDIT_ARCHIVE_DIR", str(VAR_DIR / "audit-archive")))
+
 # Summaries of the whole banner on busy pages (the office's home) may be this many seconds old.
 ASSESSMENT_PANEL_CACHE_SECONDS = env_int("ASSESSMENT_PANEL_CACHE_SECONDS", 60)
 
@@ -227,10 +237,14 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# 等保 登录连接超时: a session ends after SESSION_IDLE_MINUTES without a request and, however busy, SESSION_COOKIE_AGE
+# seconds after the login (both checked on the server, security.middleware.AccountPolicyMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # Pages are never framed; only core:upload (the review queue's document preview) allows its own site.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -242,10 +256,18 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'"
 )
 
-# Login throttling (django-axes, database handler: works on SQLite and PostgreSQL alike). An account/IP pair is
-# locked after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES; an officer unlocks it at security:lockouts.
+# Login throttling (django-axes, database handler: works on SQLite and PostgreSQL alike; 等保 登录失败处理). Failures
+# are counted over AXES_COOLOFF_MINUTES three ways, each with its limit: one username from one address
+# (AXES_FAILURE_LIMIT), one account from any address (LOCKOUT_ACCOUNT_FAILURE_LIMIT: guessing from many addresses
+# is stopped too) and one address for any username (LOCKOUT_ADDRESS_FAILURE_LIMIT: higher, a school's teachers
+# share one address). A lock always ends after the cooling-off time, so nobody can lock the office out for good;
+# an officer or the security administrator unlocks at security:lockouts. Wrong old passwords on the password
+# change form count the same way (security.views.PasswordChangeView).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_HANDLER = "security.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOCKOUT_ACCOUNT_FAILURE_LIMIT = env_int("LOCKOUT_ACCOUNT_FAILURE_LIMIT", 10)
+LOCKOUT_ADDRESS_FAILURE_LIMIT = env_int("LOCKOUT_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -255,6 +277,8 @@ AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in core's audit log (auth.login) already
 AXES_VERBOSE = False
+# Never keep a password (login, password change, second factor) in the recorded failures' form data.
+AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2", "otp_token", "token"]
 # nginx in front: the client's address arrives in X-Real-IP from these proxies only (security.middleware).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if PRODUCTION else [])
 

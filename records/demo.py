@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.models import AuditEntry, Upload
+from core.models import AuditEntry, Upload, fill_missing_codes
 from core.services import upload_create
 from core.uploads import WRITING, check_upload
 from members.models import Level
@@ -269,6 +269,8 @@ def seed(ctx):
     HostEvaluation.objects.bulk_create(evaluations)
     FundEntry.objects.bulk_create(funds)
     YearLock.objects.bulk_create(locks)
+    for model in (Work, StudioDocument, ResearchProject, MentoringPair, Task, FundEntry):
+        fill_missing_codes(model)  # bulk_create skips save(): every record has its code, as typed ones do
     _document_trail(documents, ctx)
     _real_files(ctx)
 

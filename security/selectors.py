@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 # Labels for the families of audit actions (the part before the dot); unknown families show their own name.
@@ -65,43 +65,85 @@ def audit_entries(
 
 @dataclass(frozen=True)
 class Lockout:
-    pk: int
+    """A lock in force: a username from one address (pair), an account from anywhere, or an address."""
+
+    kind: str  # "pair", "account" or "address"
     username: str
     ip_address: str
     failures: int
     last_attempt: datetime.datetime
     unlocks_at: datetime.datetime
 
+    PAIR, ACCOUNT, ADDRESS = "pair", "account", "address"
+
+    @property
+    def key(self) -> str:
+        return self.ip_address if self.kind == self.ADDRESS else self.username
+
 
 def lockout_threshold() -> datetime.datetime:
     return timezone.now() - settings.AXES_COOLOFF_TIME
 
 
-def _locked_attempts():
-    return AccessAttempt.objects.filter(
-        failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=lockout_threshold()
-    ).order_by("-attempt_time", "-id")
+def _recent_attempts():
+    return AccessAttempt.objects.filter(attempt_time__gte=lockout_threshold())
 
 
-def _lockout(attempt: AccessAttempt) -> Lockout:
-    return Lockout(
-        pk=attempt.pk,
-        username=attempt.username or "",
-        ip_address=attempt.ip_address or "",
-        failures=attempt.failures_since_start,
-        last_attempt=attempt.attempt_time,
-        unlocks_at=attempt.attempt_time + settings.AXES_COOLOFF_TIME,
+def _grouped(kind: str, fields: list[str], limit: int, **filters) -> list[Lockout]:
+    rows = (
+        _recent_attempts().filter(**filters).order_by().values(*fields)
+        .annotate(failures=Sum("failures_since_start"), last_attempt=Max("attempt_time"))
+        .filter(failures__gte=limit)
     )
+    return [
+        Lockout(kind=kind, username=row.get("username") or "", ip_address=row.get("ip_address") or "",
+                failures=row["failures"], last_attempt=row["last_attempt"],
+                unlocks_at=row["last_attempt"] + settings.AXES_COOLOFF_TIME)
+        for row in rows
+    ]
+
+
+def _pair_filters(username: str | None, ip_address: str | None) -> dict:
+    filters = {}
+    if username is not None:
+        filters["username"] = username
+    if ip_address is not None:
+        filters["ip_address"] = ip_address
+    return filters
 
 
 def current_lockouts() -> list[Lockout]:
-    """Account/IP pairs that may not log in right now, the most recent first."""
-    return [_lockout(attempt) for attempt in _locked_attempts()]
+    """Every lock in force, the most recent first: accounts, addresses and username/address pairs (three
+    grouped queries, however many failures there are)."""
+    found = (
+        _grouped(Lockout.ACCOUNT, ["username"], settings.LOCKOUT_ACCOUNT_FAILURE_LIMIT, username__isnull=False)
+        + _grouped(Lockout.ADDRESS, ["ip_address"], settings.LOCKOUT_ADDRESS_FAILURE_LIMIT, ip_address__isnull=False)
+        + _grouped(Lockout.PAIR, ["username", "ip_address"], settings.AXES_FAILURE_LIMIT)
+    )
+    return sorted(found, key=lambda lockout: (lockout.last_attempt, lockout.kind), reverse=True)
 
 
-def get_lockout(pk: int) -> Lockout | None:
-    attempt = _locked_attempts().filter(pk=pk).first()
-    return _lockout(attempt) if attempt is not None else None
+def get_lockout(*, kind: str, username: str | None = None, ip_address: str | None = None) -> Lockout | None:
+    """The lock of this kind on this account, address or pair, if it is in force."""
+    if kind == Lockout.ACCOUNT and username:
+        found = _grouped(kind, ["username"], settings.LOCKOUT_ACCOUNT_FAILURE_LIMIT, username=username)
+    elif kind == Lockout.ADDRESS and ip_address:
+        found = _grouped(kind, ["ip_address"], settings.LOCKOUT_ADDRESS_FAILURE_LIMIT, ip_address=ip_address)
+    elif kind == Lockout.PAIR and (username or ip_address):
+        found = _grouped(kind, ["username", "ip_address"], settings.AXES_FAILURE_LIMIT,
+                         **_pair_filters(username, ip_address))
+    else:
+        found = []
+    return found[0] if found else None
+
+
+def lockout_attempts(lockout: Lockout):
+    """The recorded failures that make up this lock (what releasing it deletes)."""
+    if lockout.kind == Lockout.ACCOUNT:
+        return AccessAttempt.objects.filter(username=lockout.username)
+    if lockout.kind == Lockout.ADDRESS:
+        return AccessAttempt.objects.filter(ip_address=lockout.ip_address)
+    return AccessAttempt.objects.filter(**_pair_filters(lockout.username or None, lockout.ip_address or None))
 
 
 def password_change_due_for(user) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 
-from axes.models import AccessAttempt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,22 +42,38 @@ def account_password_change(*, user, password: str, request=None):
     return user
 
 
-def lockout_release(*, actor, attempt_id: int, request=None) -> dict:
-    """An officer lets a locked account/IP pair try again at once; the release is audited."""
+def lockout_release(*, actor, kind: str, username: str = "", ip_address: str = "", request=None) -> dict:
+    """An officer or the security administrator lets a locked account, address or pair try again at once, by
+    forgiving the failures that make up the lock; the release is audited."""
+    from .selectors import get_lockout, lockout_attempts
+
     with transaction.atomic():
-        attempt = AccessAttempt.objects.select_for_update().filter(pk=attempt_id).first()
-        if attempt is None:
+        lockout = get_lockout(kind=kind, username=username or None, ip_address=ip_address or None)
+        if lockout is None:
             raise DomainError(_("This lockout has already ended or been released."))
         released = {
-            "username": attempt.username or "",
-            "ip": attempt.ip_address or "",
-            "failures": attempt.failures_since_start,
-            "last_attempt": timezone.localtime(attempt.attempt_time).isoformat(timespec="seconds"),
+            "kind": lockout.kind,
+            "username": lockout.username,
+            "ip": lockout.ip_address,
+            "failures": lockout.failures,
+            "last_attempt": timezone.localtime(lockout.last_attempt).isoformat(timespec="seconds"),
         }
-        attempt.delete()
+        attempts = lockout_attempts(lockout)
+        list(attempts.select_for_update().values_list("pk", flat=True))
+        attempts.delete()
         audit_record(actor=actor, action="auth.unlock", request=request, data=released,
-                     comment=_("Login lockout released for %(username)s from %(ip)s.") % released)
+                     comment=lockout_description(lockout))
     return released
+
+
+def lockout_description(lockout) -> str:
+    if lockout.kind == "account":
+        return _("Login lockout of the account %(username)s released (from every address).") % {
+            "username": lockout.username}
+    if lockout.kind == "address":
+        return _("Login lockout of the address %(ip)s released (for every username).") % {"ip": lockout.ip_address}
+    return _("Login lockout released for %(username)s from %(ip)s.") % {"username": lockout.username,
+                                                                        "ip": lockout.ip_address}
 
 
 def csv_safe(value) -> str:

@@ -4,17 +4,25 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from .middleware import session_start
 from .services import auth_event_record
 
 
 @receiver(user_logged_in, dispatch_uid="security.audit_login")
 def audit_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        session_start(request.session)
     auth_event_record(action="auth.login", request=request, user=user)
 
 
 @receiver(user_logged_out, dispatch_uid="security.audit_logout")
 def audit_logout(sender, request, user, **kwargs):
-    if user is not None:
+    if user is None:
+        return
+    reason = getattr(request, "session_end_reason", None)
+    if reason is not None:
+        auth_event_record(action="auth.session_expired", request=request, user=user, extra={"reason": reason})
+    else:
         auth_event_record(action="auth.logout", request=request, user=user)
 
 

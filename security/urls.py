@@ -8,5 +8,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("lockouts/", views.lockout_list, name="lockouts"),
-    path("lockouts/<int:pk>/unlock/", views.lockout_unlock, name="lockout_unlock"),
+    path("lockouts/unlock/", views.lockout_unlock, name="lockout_unlock"),
 ]

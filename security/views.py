@@ -1,3 +1,4 @@
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -34,6 +35,24 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"password_change_due": password_change_due_for(self.request.user)}
+
+    def post(self, request, *args, **kwargs):
+        # The old password is a password check like a login: a locked account or address may not even try.
+        if not AxesProxyHandler.is_allowed(request, self._credentials()):
+            return locked_out(request)
+        return super().post(request, *args, **kwargs)
+
+    def _credentials(self) -> dict:
+        return {"username": self.request.user.get_username()}
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            services.auth_event_record(action="auth.password_change_failed", request=self.request,
+                                       user=self.request.user)
+            # Counted with the login failures of this account and address; AxesMiddleware answers a new lock.
+            AxesProxyHandler.user_login_failed(sender=type(self), credentials=self._credentials(),
+                                               request=self.request)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         user = services.account_password_change(user=form.user, password=form.cleaned_data["new_password1"],
@@ -89,27 +108,46 @@ def audit_export(request):
     return response
 
 
+def _lockout_query(request) -> dict:
+    def value(name: str) -> str:
+        return (request.POST.get(name) if request.method == "POST" else None) or request.GET.get(name, "")
+
+    return {"kind": value("kind"), "username": value("username")[:255], "ip_address": value("ip")[:45]}
+
+
 @login_required
 def lockout_list(request):
     require_office(request.user)
     return render(request, "security/lockout_list.html", {
         "lockouts": current_lockouts(), "limit": settings.AXES_FAILURE_LIMIT, "minutes": settings.AXES_COOLOFF_MINUTES,
+        "account_limit": settings.LOCKOUT_ACCOUNT_FAILURE_LIMIT,
+        "address_limit": settings.LOCKOUT_ADDRESS_FAILURE_LIMIT,
     })
 
 
 @login_required
-def lockout_unlock(request, pk):
+def lockout_unlock(request):
     require_office(request.user)
+    query = _lockout_query(request)
     if request.method == "POST":
         try:
-            released = services.lockout_release(actor=request.user, attempt_id=pk, request=request)
+            released = services.lockout_release(actor=request.user, request=request, **query)
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("%(username)s may log in again from %(ip)s.") % released)
+            messages.success(request, released_message(released))
         return redirect("security:lockouts")
-    lockout = get_lockout(pk)
+    lockout = get_lockout(kind=query["kind"], username=query["username"] or None,
+                          ip_address=query["ip_address"] or None)
     if lockout is None:
         messages.info(request, _("This lockout has already ended or been released."))
         return redirect("security:lockouts")
     return render(request, "security/lockout_unlock.html", {"lockout": lockout})
+
+
+def released_message(released: dict) -> str:
+    if released["kind"] == "account":
+        return _("%(username)s may log in again from any address.") % released
+    if released["kind"] == "address":
+        return _("Logins from %(ip)s may be tried again.") % released
+    return _("%(username)s may log in again from %(ip)s.") % released

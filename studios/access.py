@@ -117,6 +117,18 @@ def can_view_teacher(user, teacher) -> bool:
     return Membership.objects.filter(teacher=teacher, studio_id__in=roles.hosted | roles.member_of).exists()
 
 
+def can_view_personal_data(user, teacher) -> bool:
+    """A teacher's mobile number and date of birth: the teacher, the host of a studio they are in, and the office.
+    Everyone else who may see the profile sees them masked (个人信息 kept to those who need it)."""
+    if is_office(user):
+        return True
+    own = getattr(user, "teacher", None)
+    if own is not None and own.pk == teacher.pk:
+        return True
+    hosted = studio_roles(user).hosted
+    return bool(hosted) and Membership.objects.filter(teacher=teacher, studio_id__in=hosted).exists()
+
+
 def can_view_personal_record(user, *, owner_id: int | None, studio_id: int | None) -> bool:
     """A person's own record: the owner, the studio's host, and the office."""
     if is_office(user):

@@ -257,6 +257,11 @@ MATRIX: dict[str, Case] = {
         data=lambda w: {"decision": "accept", "joined_on": _day(w), "comment": ""},
     ),
     "members:teacher": Case(OWN_RECORD, kwargs=lambda w: {"code": w.member.code}),
+    # Accounts with one-time passwords: the office's alone (a teacher of studio A gets the same 403 as anyone).
+    "members:accounts": Case(OFFICE_ONLY, studio_a=False, post=acting(OFFICE_ONLY),
+                             data=lambda w: {"school": w.member.school_id, "output": "slips", "reissue": "on"}),
+    "members:password_reset": Case(OFFICE_ONLY, kwargs=lambda w: {"code": w.member.code}, post=acting(OFFICE_ONLY),
+                                   unchanged=lambda w: type(w.member.user).objects.get(pk=w.member.user_id).password),
     "members:title_create": Case(
         OWN_OR_OFFICE, kwargs=lambda w: {"code": w.member.code}, post=acting(OWN_OR_OFFICE),
         data=lambda w: {"kind": "backbone", "level": 1, "awarded_on": _day(w)},
@@ -445,7 +450,9 @@ MATRIX: dict[str, Case] = {
     "security:audit_log": Case(OFFICE_ONLY, studio_a=False),
     "security:audit_export": Case(OFFICE_ONLY, studio_a=False),
     "security:lockouts": Case(OFFICE_ONLY, studio_a=False),
-    "security:lockout_unlock": Case(OFFICE_ONLY, studio_a=False, kwargs=_pk("lockout"), post=acting(OFFICE_ONLY),
+    "security:lockout_unlock": Case(OFFICE_ONLY, studio_a=False, post=acting(OFFICE_ONLY),
+                                    query=lambda w: {"kind": "pair", "username": w.lockout.username,
+                                                     "ip": w.lockout.ip_address},
                                     unchanged=lambda w: type(w.lockout).objects.filter(pk=w.lockout.pk).exists()),
 }
 
@@ -725,3 +732,46 @@ def test_studio_bs_host_cannot_name_studio_as_people_in_studio_bs_forms(world, c
             failures.append(f"POST {name} of {b_code} naming studio A's people: expected 200, got {got}")
     failures += [f"changed {line}" for line in changes(before, state(reads_too=True))]
     assert not failures, "\n".join(failures)
+
+
+# --- personal data --------------------------------------------------------------------------------------------
+
+FULL, MASKED = "full", "masked"
+# Whose mobile number and date of birth each role sees in full on member_a's and host_a's profile pages: the
+# teacher, their studio's host and the office; a fellow member sees them masked; studio B's people get 404.
+PERSONAL_DATA = {
+    "member_a": {"member": FULL, "host": MASKED},
+    "fellow_a": {"member": MASKED, "host": MASKED},
+    "host_a": {"member": FULL, "host": FULL},
+    "member_b": {"member": 404, "host": 404},
+    "host_b": {"member": 404, "host": 404},
+    "officer": {"member": FULL, "host": FULL},
+    "admin": {"member": FULL, "host": FULL},
+}
+
+
+def test_mobile_number_and_birth_date_are_masked_for_all_but_the_teacher_their_host_and_the_office(world):
+    from members.models import Teacher
+
+    member, host = world.member, world.host
+    Teacher.objects.filter(pk=member.pk).update(phone="13812341234", birth_date=datetime.date(1990, 5, 17))
+    Teacher.objects.filter(pk=host.pk).update(phone="13987655678", birth_date=datetime.date(1980, 3, 9))
+    users = dict(world.banner.users, fellow_a=world.banner.a.members[1].user)
+    shown = {"member": ("13812341234", "1990-05-17", "138****1234", "1990年"),
+             "host": ("13987655678", "1980-03-09", "139****5678", "1980年")}
+    for role, expected in PERSONAL_DATA.items():
+        client = Client()
+        client.force_login(users[role])
+        for whose, answer in expected.items():
+            teacher = member if whose == "member" else host
+            response = client.get(reverse("members:teacher", args=[teacher.code]))
+            if answer == 404:
+                assert response.status_code == 404, (role, whose)
+                continue
+            page = response.content.decode()
+            phone, birth, masked_phone, year = shown[whose]
+            if answer == FULL:
+                assert phone in page and birth in page, (role, whose)
+            else:
+                assert phone not in page and birth not in page, (role, whose)
+                assert masked_phone in page and year in page, (role, whose)

@@ -84,7 +84,7 @@ def test_activities_with_and_without_a_filing(studio):
                                              date=D(2024, 9, 5), status="planned", organiser=None,
                                              attendance_required=False, filing_status="none",
                                              filing_approved_on=None, doc_number="", title="部署会")
-    seminar = activities[f"#A{filed.pk}"]
+    seminar = activities[filed.ref]
     assert seminar.filing_status == "approved"
     assert seminar.filing_approved_on == D(2024, 10, 11)
     assert seminar.doc_number == "乌教研发〔2024〕1号"
@@ -107,7 +107,7 @@ def test_works_keep_status_characters_and_ref(studio):
     works = {w.ref: w for w in one(studio).works}
     assert works["W-9"] == ev.Work(ref="W-9", teacher=author.code, kind="paper", date=D(2024, 11, 2),
                                    char_count=1800, status="submitted", title="论文")
-    assert works[f"#W{draft.pk}"].status == "draft"
+    assert works[draft.ref].status == "draft"
     assert "draft" not in ev.COUNTED_WORK_STATUSES
 
 

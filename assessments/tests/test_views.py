@@ -127,8 +127,8 @@ def test_the_page_links_the_evidence_that_counted_and_says_why_the_rest_did_not(
     counted = paper(member, banner.a.studio, datetime.date(2024, 10, 10))
     short = paper(member, banner.a.studio, datetime.date(2024, 10, 11), chars=1799)
     page = client_for(banner.officer).get(studio_url(banner), QUERY).content.decode()
-    assert f'href="{reverse("records:work", args=[counted.pk])}">#W{counted.pk}</a>' in page
-    assert f"#W{short.pk} 字数不足（1799/1800）" in page
+    assert f'href="{reverse("records:work", args=[counted.pk])}">{counted.ref}</a>' in page
+    assert f"{short.ref} 字数不足（1799/1800）" in page
 
 
 def test_the_page_shows_the_settings_the_result_used(banner, client_for):

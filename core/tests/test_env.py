@@ -6,7 +6,8 @@ from mingshi.env import database_from_url, env_bool, env_int, env_list
 
 def test_missing_database_url_means_embedded_sqlite(tmp_path):
     config = database_from_url(None, sqlite_path=tmp_path / "db.sqlite3")
-    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3")}
+    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db.sqlite3"),
+                      "OPTIONS": {"transaction_mode": "IMMEDIATE"}}
 
 
 def test_postgres_url_is_parsed_with_health_checks(tmp_path):

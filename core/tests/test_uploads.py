@@ -94,7 +94,7 @@ def test_executable_under_a_docx_name_is_refused_with_what_is_accepted():
     with pytest.raises(ValidationError) as error:
         checked("论文.docx", exe)
     assert error.value.code == "type"
-    assert ".docx、.pdf、.txt" in error.value.messages[0]
+    assert ".docx、.doc、.wps、.odt、.pdf、.txt" in error.value.messages[0]
 
 
 def test_plain_zip_under_a_docx_name_is_refused():
@@ -106,10 +106,11 @@ def test_plain_zip_under_a_docx_name_is_refused():
     assert error.value.code == "type"
 
 
-def test_png_under_a_docx_name_is_a_png_and_not_writing():
+def test_png_under_a_docx_name_is_a_png_a_photo_of_pages_and_not_a_spreadsheet():
     with pytest.raises(ValidationError):
-        checked("论文.docx", make_png())
+        checked("论文.docx", make_png(), frozenset({"xlsx"}))
     assert checked("论文.docx", make_png(), SCAN).kind == "png"
+    assert checked("论文.docx", make_png(), WRITING).kind == "png"  # a photo of a paper, read by OCR
 
 
 def test_pdf_under_a_txt_name_is_a_pdf():

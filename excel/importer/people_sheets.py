@@ -112,9 +112,14 @@ class PeopleSheets(SheetPlanner):
         rows = self.unique(spec, self.rows(spec), lambda row: (row["工作室编号"], row["教师编号"], row["加入日期"]),
                            "教师编号")
         self.sheet_hosts = set()
+        host_rows, in_sheet = [], set()
         for row in rows:
             studio = self.studio(spec, row)
             teacher = self.teacher(spec, row, "教师编号")
+            if row["角色"] == Membership.Role.HOST and row["加入日期"] is not None:
+                host_rows.append(row)
+            if studio is not None and teacher is not None and studio.pk and teacher.pk:
+                in_sheet.add((studio.pk, teacher.pk, row["加入日期"]))
             self.order(spec, row, row["加入日期"], row["退出日期"], "加入日期", "退出日期")
             if row["角色"] == Membership.Role.HOST:
                 self.sheet_hosts.add((row["工作室编号"], row["教师编号"]))
@@ -127,6 +132,24 @@ class PeopleSheets(SheetPlanner):
                 self.settle(spec, membership, wanted, is_new=True)
             else:
                 self.settle(spec, membership, wanted, is_new=False)
+        self.plan_one_host_at_a_time(spec, host_rows, in_sheet)
+
+    def plan_one_host_at_a_time(self, spec, host_rows, in_sheet):
+        """A studio has one host at a time: a 主持人 row whose period overlaps another host's — in the sheet or
+        already recorded, unless the sheet rewrites that membership — is refused."""
+        periods = defaultdict(list)  # studio code → [(joined, left, teacher code, sheet row or None)]
+        codes = {studio.pk: code for code, studio in self.studios.items() if studio.pk}
+        for (studio_id, teacher_id, joined), membership in self.existing_memberships.items():
+            if membership.role == Membership.Role.HOST and (studio_id, teacher_id, joined) not in in_sheet:
+                periods[codes.get(studio_id)].append((joined, membership.left_on, membership.teacher_id, None))
+        for row in host_rows:
+            periods[row["工作室编号"]].append((row["加入日期"], row["退出日期"], row["教师编号"], row))
+        for code, spans in periods.items():
+            for row, other in overlapping_hosts(spans):
+                self.error(spec.name, row, "角色", _(
+                    "The studio %(studio)s already has a host from %(since)s; a studio has one host at a time, so "
+                    "the other host must leave (退出日期) before this one joins.")
+                    % {"studio": code, "since": other[0].isoformat()})
 
     def plan_studio_hosts(self):
         """The host named in sheet 工作室 must have a 成员 row with 角色 主持人 (or such a membership already)."""
@@ -165,3 +188,18 @@ class PeopleSheets(SheetPlanner):
             else:
                 self.settle(spec, Title(teacher=teacher), {"kind": row["称号"], "level": row["级别"],
                                                            "awarded_on": row["授予日期"], **verified}, is_new=True)
+
+
+def overlapping_hosts(spans):
+    """(row, other span) for each host row of the sheet whose period [joined, left] overlaps an earlier-listed or
+    recorded host's period of the same studio (open-ended when left is None)."""
+    found = []
+    ordered = sorted(spans, key=lambda span: (span[0], span[3] is not None))
+    for index, span in enumerate(ordered):
+        if span[3] is None:
+            continue
+        for other in ordered[:index]:
+            if other[1] is None or other[1] >= span[0]:
+                found.append((span[3], other))
+                break
+    return found

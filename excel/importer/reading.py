@@ -16,6 +16,11 @@ from .. import ledger as L
 from .results import LedgerError, LedgerFileError
 
 _DATE_TEXT = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
+# What is read of a sheet is bounded by what is in it, never by the size it declares: a 5 KB file may claim
+# A1:XFD1048576, and openpyxl would then hand over a million rows of 16,384 empty cells each. No ledger sheet has
+# more columns than this, nor a banner more rows (a row past it is refused with a message).
+MAX_COLUMNS = 100
+MAX_ROWS = 50_000
 
 
 @dataclass
@@ -63,7 +68,8 @@ class Reader:
         return sheets
 
     def _read_sheet(self, spec: L.SheetSpec, ws) -> list[Row]:
-        rows = ws.iter_rows(values_only=True)
+        ws.reset_dimensions()  # forget the declared size: only rows and cells present in the file are read
+        rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_ROWS + 1)
         header_cells = next(rows, None) or ()
         positions = {}
         for index, value in enumerate(header_cells):
@@ -78,8 +84,12 @@ class Reader:
         present = frozenset(positions)
         result = []
         for number, cells in enumerate(rows, start=2):
-            if all(_text(cell) == "" for cell in cells):
+            if not any(cell is not None for cell in cells) or all(_text(cell) == "" for cell in cells):
                 continue
+            if number > MAX_ROWS:
+                self.error(spec.name, number, "", _("The sheet has more than %(max)d rows; split the ledger into "
+                                                    "several files.") % {"max": MAX_ROWS})
+                break
             values = {}
             for header, index in positions.items():
                 raw = cells[index] if index < len(cells) else None

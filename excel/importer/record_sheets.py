@@ -75,7 +75,8 @@ class RecordSheets(SheetPlanner):
                 continue
             work = existing.get(row["成果编号"])
             wanted = {"teacher": teacher, "studio": studio, "kind": row["类型"], "title": row["标题"],
-                      "date": row["日期"]}
+                      "date": row["日期"],
+                      **self.managed(row, {"状态": ("status", row["状态"] or Work.Status.SUBMITTED)})}
             count = row["字数"]
             if row.has("字数") and (work is None or work.upload_id is None and work.char_count != count):
                 # 字数 for rows with no file, as the ledger records it; a file's own count is never replaced.
@@ -91,12 +92,14 @@ class RecordSheets(SheetPlanner):
         rows = self.known_refs(spec, rows, existing, "帮扶编号")
         for row in rows:
             teacher = self.teacher(spec, row, "教师编号")
+            studio = self.studio(spec, row)
             self.order(spec, row, row["开始日期"], row["结束日期"], "开始日期", "结束日期")
-            if teacher is None:
+            if teacher is None or row["工作室编号"] and studio is None:
                 continue
             pair = existing.get(row["帮扶编号"])
             wanted = {"teacher": teacher, "mentee_name": row["帮扶对象姓名"], "mentee_school": row["帮扶对象学校"],
-                      "started_on": row["开始日期"], **self.managed(row, {"结束日期": ("ended_on", row["结束日期"])})}
+                      "started_on": row["开始日期"], **self.managed(row, {"结束日期": ("ended_on", row["结束日期"]),
+                                                                       "工作室编号": ("studio", studio)})}
             self.settle(spec, pair or MentoringPair(code=row["帮扶编号"]), wanted, is_new=pair is None)
 
     def plan_tasks(self):
@@ -159,9 +162,15 @@ class RecordSheets(SheetPlanner):
             year = self.years.get(row["学年"])
             if studio is None or year is None:
                 continue
+            if row["提交日期"] is None and row["审核状态"] not in (None, StudioDocument.Status.DRAFT):
+                self.error(spec.name, row, "提交日期", _("%(column)s must not be empty unless the status is %(draft)s.")
+                           % {"column": "提交日期", "draft": L.DRAFT})
+                continue
             document = existing.get(row["材料编号"])
             wanted = {"studio": studio, "kind": row["类型"], "school_year": year, "submitted_on": row["提交日期"],
-                      "status": row["审核状态"]}
+                      "status": row["审核状态"], **self.managed(row, {"标题": ("title", row["标题"])})}
+            if not wanted.get("title"):
+                wanted.pop("title", None)
             if document is None:
                 document = StudioDocument(code=row["材料编号"],
                                           title=f"{year.label}{L.label_for(L.DOCUMENT_KINDS, row['类型'])}")

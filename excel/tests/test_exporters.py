@@ -56,19 +56,34 @@ def test_export_then_import_changes_nothing(db):
     assert after == before
 
 
-def test_records_typed_in_the_browser_round_trip_by_their_app_number(banner):
-    member = banner.a.members[0]
-    work = Work.objects.create(teacher=member, studio=banner.a.studio, kind=Work.Kind.PAPER, title="+网页录入的论文",
-                               date=D(2024, 11, 1), char_count=2100, char_count_source=Work.CountSource.MANUAL)
+def _typed_work(banner):
+    return Work.objects.create(teacher=banner.a.members[0], studio=banner.a.studio, kind=Work.Kind.PAPER,
+                               title="+网页录入的论文", date=D(2024, 11, 1), char_count=2100,
+                               char_count_source=Work.CountSource.MANUAL)
+
+
+def _exported_and_imported_again_unchanged(banner, ref: str):
     exported = render(FullLedgerExporter())
     ws = opened(exported)["成果"]
-    assert [c.value for c in ws[2]][:5] == [f"#W{work.pk}", member.code, "WS-A", "论文", "+网页录入的论文"]
+    assert [c.value for c in ws[2]][:5] == [ref, banner.a.members[0].code, "WS-A", "论文", "+网页录入的论文"]
     before = snapshot()
     result = ledger_import(exported)
     assert result.ok and result.changes == 0, [str(e) for e in result.errors]
     after = snapshot()
     after["core.AuditEntry"] = before["core.AuditEntry"] = None
     assert after == before
+
+
+def test_records_typed_in_the_browser_are_exported_by_their_code(banner):
+    work = _typed_work(banner)
+    assert work.code == f"W{work.pk:05d}"
+    _exported_and_imported_again_unchanged(banner, work.code)
+
+
+def test_records_of_an_older_database_without_a_code_round_trip_by_their_app_number(banner):
+    work = _typed_work(banner)
+    Work.objects.filter(pk=work.pk).update(code=None)
+    _exported_and_imported_again_unchanged(banner, f"#W{work.pk}")
 
 
 def test_a_ledger_export_has_the_ledgers_sheets_and_headers(db):

@@ -44,7 +44,7 @@ def test_every_vocabulary_column_has_a_drop_down_with_its_words():
 def test_activity_sheet_lists_the_filing_states_and_types_of_the_spec():
     wb = load_workbook(io.BytesIO(template()))
     formulas = [dv.formula1 for dv in wb["活动"].data_validations.dataValidation]
-    assert '"无需备案,待审核,已批准,退回"' in formulas
+    assert '"无需备案,待审核,已批准,退回,草稿,已撤回"' in formulas
     assert any("专题讲座" in formula and "送教下乡" in formula for formula in formulas)
 
 

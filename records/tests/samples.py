@@ -32,7 +32,8 @@ def make_pdf(text: str | None) -> bytes:
     objects: list[bytes] = []
     lines = [] if text is None else text.split("\n")
     body = " ".join(f"<{line.encode('utf-16-be').hex()}> Tj T*" for line in lines)
-    content = f"BT /F1 12 Tf 72 720 Td 16 TL {body} ET".encode() if lines else b""
+    # Small type, so that every test line fits inside the page: text beyond the MediaBox is not on the page.
+    content = f"BT /F1 5 Tf 20 800 Td 8 TL {body} ET".encode() if lines else b""
     chars = sorted({ch for line in lines for ch in line})
     blocks = []
     for start in range(0, len(chars), 100):

@@ -37,7 +37,7 @@ def test_production_settings_are_hardened(tmp_path):
             "s.AUTHENTICATION_BACKENDS[0], s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_MINUTES, s.TRUSTED_PROXIES)")
     result = _run(["shell", "-v", "0", "-c", code], tmp_path, **_production())
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "True", "True", "True", "28800", "True", "4", "/protected/",
+    assert result.stdout.split() == ["False", "True", "True", "True", "True", "28800", "True", "3", "/protected/",
                                      "axes.backends.AxesStandaloneBackend", "5", "15", "['127.0.0.1',", "'::1']"]
 
 

@@ -3,6 +3,7 @@ from axes.models import AccessAttempt
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditEntry
 from studios.tests.factories import UserFactory
@@ -119,3 +120,62 @@ def test_inactive_user_cannot_log_in_through_the_form(client, teacher):
     teacher.save()
     assert _post_login(client, "zhanglaoshi", PASSWORD).status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_twenty_failures_on_the_office_account_from_twenty_addresses_lock_it(client, db, settings):
+    office = UserFactory(username="office", role="officer")
+    answers = [_post_login(Client(), "office", f"guess-{index}", ip=f"198.51.100.{index}").status_code
+               for index in range(20)]
+    # Each address stays under its own limit; the account reaches its limit at the tenth and is locked.
+    assert answers[:9] == [200] * 9 and set(answers[9:]) == {429}
+    response = _post_login(Client(), "office", PASSWORD, ip="192.0.2.50")
+    assert response.status_code == 429 and LOCKOUT_TEXT in response.content.decode()
+    assert AuditEntry.objects.filter(action="auth.locked_out", data__username="office").count() == 1
+    # A cooling-off time, not a permanent lock: the office logs in again once it has passed.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME)
+    assert _post_login(Client(), "office", PASSWORD, ip="192.0.2.50").status_code == 302
+    assert office.is_active
+
+
+def test_one_address_guessing_many_usernames_is_locked(client, teacher):
+    for index in range(30):
+        _post_login(Client(), f"nobody{index}", "guess", ip="203.0.113.9")
+    assert _post_login(Client(), "zhanglaoshi", PASSWORD, ip="203.0.113.9").status_code == 429
+    assert _post_login(Client(), "zhanglaoshi", PASSWORD, ip="203.0.113.10").status_code == 302
+
+
+def test_a_school_sharing_one_address_is_not_locked_by_a_few_typos(client, db):
+    people = [UserFactory(username=f"teacher{index}") for index in range(10)]
+    for person in people:
+        _post_login(Client(), person.username, "typo", ip="10.20.0.1")
+        _post_login(Client(), person.username, "typo2", ip="10.20.0.1")
+    assert all(_post_login(Client(), person.username, PASSWORD, ip="10.20.0.1").status_code == 302
+               for person in people)
+
+
+def test_logging_in_to_ones_own_account_does_not_forgive_guesses_at_another(client, teacher):
+    UserFactory(username="office", role="officer")
+    for address in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
+        for _guess in range(4):
+            _post_login(Client(), "office", "guess", ip=address)
+        assert _post_login(Client(), "zhanglaoshi", PASSWORD, ip=address).status_code == 302
+    assert _post_login(Client(), "office", PASSWORD, ip="192.0.2.1").status_code == 429
+
+
+def test_wrong_old_passwords_on_the_change_form_are_throttled_like_logins(client_for, teacher):
+    person = client_for(teacher)
+    data = {"old_password": "guess", "new_password1": "Xin-mima-2026", "new_password2": "Xin-mima-2026"}
+    url = reverse("password_change")
+    answers = [person.post(url, data, REMOTE_ADDR="10.0.0.5").status_code for _attempt in range(5)]
+    assert answers == [200, 200, 200, 200, 429]
+    data["old_password"] = PASSWORD
+    response = person.post(url, data, REMOTE_ADDR="10.0.0.5")
+    assert response.status_code == 429 and LOCKOUT_TEXT in response.content.decode()
+    teacher.refresh_from_db()
+    assert teacher.check_password(PASSWORD)
+    assert AuditEntry.objects.filter(action="auth.password_change_failed").count() == 5
+    assert AuditEntry.objects.filter(action="auth.locked_out", data__username="zhanglaoshi").count() == 1
+    stored = AccessAttempt.objects.get()
+    assert "guess" not in stored.post_data and "Xin-mima-2026" not in stored.post_data
+    # The same account may not log in from that address either, until the lock ends.
+    assert _post_login(Client(), "zhanglaoshi", PASSWORD, ip="10.0.0.5").status_code == 429

@@ -86,3 +86,36 @@ def test_with_a_maximum_age_an_old_password_must_change(client_for, db, settings
     assert client_for(fresh).get(reverse("home")).status_code == 200
     _change(client)
     assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize("new,message", [
+    ("Ab1-xyz", "密码至少需要 8 个字符。"),
+    ("abcdefghijk", "这四类中的至少 3 类"),
+    ("chuci-2026-ok", "密码中不能包含用户名。"),
+])
+def test_a_password_that_breaks_the_policy_is_refused_in_chinese(client_for, forced, new, message):
+    response = _change(client_for(forced), new=new)
+    assert response.status_code == 200 and message in response.content.decode()
+    forced.refresh_from_db()
+    assert forced.check_password(OLD) and forced.must_change_password
+
+
+def test_the_change_form_states_the_policy(client_for, forced):
+    assert "不能包含用户名" in client_for(forced).get(reverse("password_change")).content.decode()
+
+
+def test_the_django_admin_refuses_a_weak_password_for_a_new_account(client_for, db):
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    response = client_for(superuser).post(reverse("admin:members_user_add"), {
+        "username": "xinzhanghao", "password1": "xinzhanghao1", "password2": "xinzhanghao1",
+        "usable_password": "true"})
+    assert response.status_code == 200 and "密码中不能包含用户名。" in response.content.decode()
+
+
+def test_changepassword_and_createsuperuser_use_the_policy(db):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("12345678")
+    validate_password("Mingshi-2024")

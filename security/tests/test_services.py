@@ -16,7 +16,7 @@ def test_csv_safe_prefixes_formula_cells(value, expected):
 
 def test_releasing_an_unknown_lockout_is_refused(banner):
     with pytest.raises(DomainError, match="已到期或已被解除"):
-        services.lockout_release(actor=banner.officer, attempt_id=424242)
+        services.lockout_release(actor=banner.officer, kind="pair", username="nobody", ip_address="10.0.0.1")
 
 
 def test_login_events_without_an_http_request_are_not_recorded(banner):

@@ -11,6 +11,11 @@ from core.models import AuditEntry
 LIST_URL = reverse("security:lockouts")
 
 
+def _unlock_url(attempt, kind="pair"):
+    return (reverse("security:lockout_unlock")
+            + f"?kind={kind}&username={attempt.username}&ip={attempt.ip_address}")
+
+
 def _attempt(username="zhanglaoshi", ip="10.0.0.5", failures=5, minutes_ago=1):
     attempt = AccessAttempt.objects.create(
         username=username, ip_address=ip, user_agent="test", failures_since_start=failures, get_data="",
@@ -29,7 +34,7 @@ def test_lockout_pages_are_for_the_office_only(banner, client_for, role, status)
     attempt = _attempt()
     client = client_for(banner.users[role])
     assert client.get(LIST_URL).status_code == status
-    unlock_url = reverse("security:lockout_unlock", args=[attempt.pk])
+    unlock_url = _unlock_url(attempt)
     assert client.get(unlock_url).status_code == status
     if status == 403:
         assert client.post(unlock_url).status_code == 403
@@ -38,7 +43,7 @@ def test_lockout_pages_are_for_the_office_only(banner, client_for, role, status)
 
 def test_anonymous_cannot_unlock(banner, client):
     attempt = _attempt()
-    response = client.post(reverse("security:lockout_unlock", args=[attempt.pk]))
+    response = client.post(_unlock_url(attempt))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
     assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
 
@@ -62,7 +67,7 @@ def test_list_shows_only_current_lockouts(banner, client_for, django_assert_max_
 
 def test_get_asks_for_confirmation_and_changes_nothing(banner, client_for):
     attempt = _attempt()
-    response = client_for(banner.officer).get(reverse("security:lockout_unlock", args=[attempt.pk]))
+    response = client_for(banner.officer).get(_unlock_url(attempt))
     body = response.content.decode()
     assert response.status_code == 200 and "解除登录锁定" in body and "zhanglaoshi" in body
     assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
@@ -75,8 +80,7 @@ def test_officer_unlocks_and_the_person_can_log_in_again(banner, client_for):
         person.post(reverse("login"), {"username": teacher.username, "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
     attempt = AccessAttempt.objects.get(username=teacher.username)
     officer = client_for(banner.officer)
-    response = officer.post(reverse("security:lockout_unlock", args=[attempt.pk]), REMOTE_ADDR="10.9.9.9",
-                            follow=True)
+    response = officer.post(_unlock_url(attempt), REMOTE_ADDR="10.9.9.9", follow=True)
     assert "现在可以从 10.0.0.9 重新登录" in response.content.decode()
     assert not AccessAttempt.objects.exists()
     entry = AuditEntry.objects.get(action="auth.unlock")
@@ -91,7 +95,7 @@ def test_officer_unlocks_and_the_person_can_log_in_again(banner, client_for):
 def test_unlocking_twice_says_so_and_writes_nothing(banner, client_for):
     attempt = _attempt()
     officer = client_for(banner.officer)
-    url = reverse("security:lockout_unlock", args=[attempt.pk])
+    url = _unlock_url(attempt)
     officer.post(url)
     response = officer.post(url, follow=True)
     assert "该锁定已到期或已被解除" in response.content.decode()
@@ -104,3 +108,43 @@ def test_audit_log_links_to_the_lockouts_with_their_number(banner, client_for):
     _attempt()
     body = client_for(banner.officer).get(reverse("security:audit_log")).content.decode()
     assert reverse("security:lockouts") in body and 'text-bg-danger">1<' in body
+
+
+def test_the_list_shows_account_and_address_locks_with_what_they_cover(banner, client_for):
+    for index in range(10):
+        _attempt(username="office", ip=f"198.51.100.{index}", failures=1)
+    for index in range(30):
+        _attempt(username=f"guess{index}", ip="203.0.113.9", failures=1)
+    body = client_for(banner.officer).get(LIST_URL).content.decode()
+    assert body.count('data-testid="lockout-row"') == 2
+    assert "账户（任何地址）" in body and "地址（任何用户名）" in body
+    assert "203.0.113.9" in body and "office" in body
+
+
+def test_releasing_an_account_lock_forgives_its_failures_from_every_address(banner, client_for):
+    attempts = [_attempt(username="office", ip=f"198.51.100.{index}", failures=1) for index in range(10)]
+    other = _attempt(username="someone-else", ip="198.51.100.1", failures=2)
+    officer = client_for(banner.officer)
+    url = _unlock_url(attempts[0], kind="account")
+    assert "账户（任何地址）" in officer.get(url).content.decode()
+    response = officer.post(url, follow=True)
+    assert "现在可以从任何地址重新登录" in response.content.decode()
+    assert list(AccessAttempt.objects.all()) == [other]
+    entry = AuditEntry.objects.get(action="auth.unlock")
+    assert entry.data["kind"] == "account" and entry.data["failures"] == 10
+    assert "（所有地址）" in entry.comment
+
+
+def test_releasing_an_address_lock_forgives_every_username_from_it(banner, client_for):
+    attempt = _attempt(username="a", ip="203.0.113.9", failures=30)
+    kept = _attempt(username="a", ip="203.0.113.10", failures=1)
+    client_for(banner.officer).post(_unlock_url(attempt, kind="address"))
+    assert list(AccessAttempt.objects.all()) == [kept]
+    assert AuditEntry.objects.get(action="auth.unlock").data["kind"] == "address"
+
+
+def test_an_unknown_kind_of_lock_is_refused(banner, client_for):
+    attempt = _attempt()
+    response = client_for(banner.officer).post(_unlock_url(attempt, kind="everything"), follow=True)
+    assert "该锁定已到期或已被解除" in response.content.decode()
+    assert AccessAttempt.objects.exists()

@@ -8,6 +8,12 @@
       event.preventDefault();
     }
   });
+  // A button with data-print prints the page (slips of one-time passwords).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
   // htmx needs the CSRF token on every request it sends.
   document.addEventListener("htmx:configRequest", function (event) {
     var token = document.querySelector("meta[name=csrf-token]") || document.querySelector("input[name=csrfmiddlewaretoken]");

@@ -21,7 +21,7 @@ def existing_works(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0001_initial'),
+        ('records', '0002_fill_record_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
