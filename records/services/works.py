@@ -149,6 +149,17 @@ def _compare(work: Work, text: str | None) -> None:
                      data={"copy_of": work.copy_of_id, "share": work.copy_similarity})
 
 
+def work_change_refusal(*, actor, work: Work) -> str | None:
+    """Why ``actor`` may not change this work now (its year is frozen, or they have left the studio), or None: the
+    same checks the services make, for pages to say so before the person fills in a form."""
+    try:
+        require_active_in(actor, work.studio)
+        guard_frozen(studio=work.studio, days=[work.date])
+    except DomainError as error:
+        return str(error)
+    return None
+
+
 def _rules():
     from assessments.models import RuleSettings
 

@@ -70,9 +70,10 @@ def work_detail(request, pk):
     selectors.annotate_works([work])
     own = getattr(request.user, "teacher", None) == work.teacher
     year = selectors.Calendar().year_of(work.date)
-    locked = work.status == Work.Status.SUBMITTED and selectors.is_year_locked(work.studio_id, year)
+    refusal = services.work_change_refusal(actor=request.user, work=work) if own else None
     return render(request, "records/work_detail.html", {
-        "work": work, "own": own, "locked": locked, "year": year, "trail": audit_trail(work),
+        "work": work, "own": own, "locked": bool(refusal), "refusal": refusal, "year": year,
+        "trail": audit_trail(work),
     })
 
 
@@ -80,10 +81,9 @@ def work_detail(request, pk):
 def work_edit(request, pk):
     work = _get_own_work(request.user, pk)
     studios = own_studios(request.user)
-    year = selectors.Calendar().year_of(work.date)
-    if work.status == Work.Status.SUBMITTED and selectors.is_year_locked(work.studio_id, year):
-        messages.error(request, _("School year %(year)s is locked; its works can no longer be changed.")
-                       % {"year": year.label})
+    refusal = services.work_change_refusal(actor=request.user, work=work)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("records:work", pk=work.pk)
     initial = {"kind": work.kind, "title": work.title, "date": work.date, "studio": work.studio_id,
                "char_count": work.char_count if work.char_count_source == Work.CountSource.MANUAL else None}
