@@ -5,9 +5,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup assets messages browser migrate demo worker beat clean bench
+.PHONY: run test lint setup assets messages browser office migrate demo worker beat clean bench
 
-setup: $(STAMP) node_modules/.installed messages
+setup: $(STAMP) node_modules/.installed messages office
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,6 +29,23 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 		|| echo "!!! Could not install Chromium: the browser tests will not run !!!"; \
 	else echo "!!! /usr/bin/chromium is missing and this is not root: the browser tests will not run !!!"; fi
+
+# The office engine and the readers of documents (core/convert.py): LibreOffice headless for .doc/.wps and
+# previews, poppler for PDFs, Tesseract with Simplified Chinese for scans. Loud when they cannot be installed;
+# under CI=true that is a failure, since the tests of 字数, previews and OCR need them.
+OFFICE_TOOLS := soffice pdftotext pdftoppm pdfinfo tesseract
+office:
+	@missing=""; for tool in $(OFFICE_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ] || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				libreoffice-writer-nogui poppler-utils tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-microhei >/dev/null) \
+			|| echo "!!! Could not install LibreOffice, poppler and Tesseract: .doc/.wps, previews and OCR will not work !!!"; \
+		else echo "!!! LibreOffice, poppler or Tesseract (chi_sim) is missing and this is not root: .doc/.wps, previews and OCR will not work !!!"; fi; \
+	fi; \
+	for tool in $(OFFICE_TOOLS); do command -v $$tool >/dev/null || { echo "!!! $$tool is missing !!!"; [ -z "$$CI" ] || exit 1; }; done; \
+	tesseract --list-langs 2>/dev/null | grep -qx chi_sim || { echo "!!! tesseract-ocr-chi-sim is missing !!!"; [ -z "$$CI" ] || exit 1; }; \
+	echo "office tools: LibreOffice, poppler, Tesseract (chi_sim)"
 
 migrate: setup
 	mkdir -p var

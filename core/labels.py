@@ -70,6 +70,8 @@ ACTION_VERBS = {
     "lock": pgettext_lazy("audit verb", "locked"),
     "unlock": pgettext_lazy("audit verb", "unlocked"),
     "download": pgettext_lazy("audit verb", "downloaded"),
+    "preview": pgettext_lazy("audit verb", "previewed"),
+    "count_from_file": pgettext_lazy("audit verb", "counted from its file"),
     "export": pgettext_lazy("audit verb", "exported"),
     "archive": pgettext_lazy("audit verb", "archive built"),
     "import": pgettext_lazy("audit verb", "imported"),

@@ -43,6 +43,29 @@ class Upload(models.Model):
     ocr_status = models.CharField(_("text recognition"), max_length=10, choices=Recognition.choices, blank=True,
                                   default=Recognition.NONE)
     ocr_chars = models.PositiveIntegerField(_("character count recognised (OCR)"), null=True, blank=True)
+
+    class Conversion(models.TextChoices):
+        """A .doc or .wps is read by the office engine in the background; text_chars is filled when done."""
+
+        NONE = "", _("Not needed")
+        PENDING = "pending", _("Counting")
+        FAILED = "failed", _("Could not be read")
+
+    conversion = models.CharField(_("reading by the office engine"), max_length=10, choices=Conversion.choices,
+                                  blank=True, default=Conversion.NONE)
+
+    class Preview(models.TextChoices):
+        """Pages drawn as images in the background, so a document is seen without downloading it and no
+        script of the file ever runs in a browser."""
+
+        NONE = "", _("Not prepared")
+        PENDING = "pending", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Not available")
+
+    preview = models.CharField(_("preview"), max_length=10, choices=Preview.choices, blank=True,
+                               default=Preview.NONE)
+    preview_pages = models.PositiveSmallIntegerField(_("pages in the preview"), default=0)
     studio = models.ForeignKey("studios.Studio", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey("members.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.OWNER)
@@ -55,6 +78,16 @@ class Upload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def kind(self) -> str:
+        from .uploads import KINDS
+
+        return KINDS.get(self.content_type, "")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in ("image/jpeg", "image/png")
 
 
 class AuditLogIsAppendOnly(Exception):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import AuditEntry, Notification, Upload
-from .uploads import EXTENSIONS, CheckedFile, count_chars, extract_text
+from .uploads import EXTENSIONS, IMAGES, NEEDS_CONVERSION, CheckedFile, count_chars, extract_text
 
 logger = logging.getLogger(__name__)
 
@@ -83,9 +83,15 @@ def upload_create(
 ) -> Upload:
     """Store a checked file under a random name; the original name is kept only as data."""
     text_chars = None
+    conversion = ocr = ""
     if count_text:
         text = extract_text(checked)
         text_chars = count_chars(text) if text is not None else None
+        if checked.kind in NEEDS_CONVERSION:
+            conversion = Upload.Conversion.PENDING
+        elif text_chars is None:
+            ocr = Upload.Recognition.PENDING  # a scan or a photo: its text is recognised in the background
+    previewable = checked.kind in PREVIEWABLE
     safe_name = _display_name(original_name, checked.kind)
     upload = Upload(
         original_name=safe_name,
@@ -93,6 +99,10 @@ def upload_create(
         size=checked.size,
         sha256=hashlib.sha256(checked.data).hexdigest(),
         text_chars=text_chars,
+        conversion=conversion,
+        ocr_status=ocr,
+        preview=Upload.Preview.PENDING if previewable else (Upload.Preview.DONE if checked.kind in IMAGES else ""),
+        preview_pages=1 if checked.kind in IMAGES else 0,
         studio=studio,
         owner=owner,
         visibility=visibility,
@@ -101,6 +111,90 @@ def upload_create(
     upload.file.save(f"upload{EXTENSIONS[checked.kind]}", ContentFile(checked.data), save=False)
     upload.save()
     # Bytes written by a transaction that later rolls back are removed by `manage.py purge_orphan_files`.
+    if conversion or ocr or previewable:
+        upload_id = upload.pk
+        transaction.on_commit(lambda: _queue_reading(upload_id))
+    return upload
+
+
+# Documents whose pages the worker draws as images; a photo is its own preview.
+PREVIEWABLE = frozenset({"docx", "doc", "wps", "odt", "pdf", "txt"})
+
+
+def _queue_reading(upload_id) -> None:
+    """Queue the background reading; with the job service down the upload stands and shows as waiting."""
+    from .tasks import read_upload
+
+    try:
+        read_upload.delay(str(upload_id))
+    except Exception as error:  # kombu's OperationalError, a timeout…
+        logger.warning("upload %s could not be queued for reading: %s", upload_id, error)
+
+
+def upload_read(*, upload_id) -> Upload | None:
+    """The background worker's part (core.tasks.read_upload): count a .doc or .wps through the office engine,
+    recognise a scan's text (OCR), draw the pages for the preview. Each step records its own outcome, so one
+    that fails (a damaged file, a timeout) leaves the others done and the upload usable."""
+    from django.core.exceptions import ValidationError
+
+    from . import convert
+    from .sandbox import ToolMissing
+    from .signals import preview_name, upload_counted
+    from .uploads import KINDS
+
+    upload = Upload.objects.filter(pk=upload_id).first()
+    if upload is None:
+        return None
+    with upload.file.open("rb") as stream:
+        data = stream.read()
+    kind = KINDS.get(upload.content_type, "")
+    checked = CheckedFile(kind=kind, content_type=upload.content_type, size=len(data), data=data)
+    failures = (ValidationError, ToolMissing, OSError)
+    if upload.conversion == Upload.Conversion.PENDING:
+        try:
+            text = extract_text(checked, convert=True)
+        except failures as error:
+            logger.warning("upload %s could not be converted: %s", upload.pk, error)
+            Upload.objects.filter(pk=upload.pk).update(conversion=Upload.Conversion.FAILED)
+        else:
+            upload.text_chars = count_chars(text or "")
+            upload.conversion = Upload.Conversion.NONE
+            Upload.objects.filter(pk=upload.pk).update(text_chars=upload.text_chars, conversion="")
+            upload_counted.send(sender=Upload, upload=upload)
+    if upload.ocr_status == Upload.Recognition.PENDING:
+        try:
+            text = convert.ocr_pdf(data) if kind == "pdf" else convert.ocr_image(data, kind)
+        except failures as error:
+            logger.warning("upload %s could not be recognised: %s", upload.pk, error)
+            Upload.objects.filter(pk=upload.pk).update(ocr_status=Upload.Recognition.FAILED)
+        else:
+            Upload.objects.filter(pk=upload.pk).update(ocr_status=Upload.Recognition.DONE,
+                                                       ocr_chars=count_chars(text))
+    if upload.preview in (Upload.Preview.PENDING, Upload.Preview.NONE) and kind in PREVIEWABLE:
+        try:
+            pdf = data if kind == "pdf" else convert.office_convert(data, kind, "pdf")
+            pages = convert.render_pdf(pdf)
+        except failures as error:
+            logger.warning("upload %s could not be previewed: %s", upload.pk, error)
+            Upload.objects.filter(pk=upload.pk).update(preview=Upload.Preview.FAILED)
+        else:
+            storage = upload.file.storage
+            for number, image in enumerate(pages, start=1):
+                name = preview_name(upload, number)
+                storage.delete(name)
+                storage.save(name, ContentFile(image))
+            Upload.objects.filter(pk=upload.pk).update(preview=Upload.Preview.DONE, preview_pages=len(pages))
+    upload.refresh_from_db()
+    return upload
+
+
+def upload_preview_request(*, upload: Upload) -> Upload:
+    """An upload from before previews existed gets its pages drawn the first time someone looks."""
+    if upload.preview == Upload.Preview.NONE and upload.kind in PREVIEWABLE:
+        Upload.objects.filter(pk=upload.pk, preview=Upload.Preview.NONE).update(preview=Upload.Preview.PENDING)
+        upload.preview = Upload.Preview.PENDING
+        upload_id = upload.pk
+        transaction.on_commit(lambda: _queue_reading(upload_id))
     return upload
 
 

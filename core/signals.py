@@ -1,8 +1,12 @@
 from django.db import transaction
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Upload
+
+# Sent when the background worker has read a file the office engine had to convert (.doc, .wps): its
+# text_chars is now known. Apps whose records take their count from the file listen (records.signals).
+upload_counted = Signal()  # sender=Upload, upload=the Upload
 
 
 @receiver(post_delete, sender=Upload)
@@ -11,3 +15,10 @@ def delete_upload_bytes(sender, instance: Upload, **kwargs):
     name, storage = instance.file.name, instance.file.storage
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+    pages = [preview_name(instance, number) for number in range(1, instance.preview_pages + 1)]
+    if pages:
+        transaction.on_commit(lambda: [storage.delete(page) for page in pages])
+
+
+def preview_name(upload: Upload, number: int) -> str:
+    return f"previews/{upload.pk}/{number}.png"

@@ -15,9 +15,12 @@ from studios.access import can_view_upload
 
 from .models import Notification, Upload
 from .registry import panels_for
-from .services import audit_record, notifications_mark_read
+from .services import audit_record, notifications_mark_read, upload_preview_request
+from .signals import preview_name
 
-INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "text/plain; charset=utf-8"}
+# Never a PDF: the browser's own viewer would run the file's scripts. Documents are seen as page images instead
+# (upload_preview), drawn by the worker.
+INLINE_TYPES = {"image/jpeg", "image/png", "text/plain; charset=utf-8"}
 
 
 @login_required
@@ -43,6 +46,45 @@ def upload_download(request, pk):
     response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _visible_upload(user, pk) -> Upload:
+    upload = get_object_or_404(Upload, pk=pk)
+    if not can_view_upload(user, upload):
+        raise Http404
+    return upload
+
+
+@login_required
+def upload_preview(request, pk):
+    """The pages of a document as images (a fragment for htmx): in the review queue's pane and on a record's
+    page. While the worker draws them the fragment shows that and asks again."""
+    upload = upload_preview_request(upload=_visible_upload(request.user, pk))
+    label = request.GET.get("label", "")[:200]
+    if upload.preview == Upload.Preview.DONE:  # once per opening: a fragment still being prepared asks again
+        audit_record(actor=request.user, action="file.preview", target=upload, studio=upload.studio,
+                     request=request)
+    return render(request, "core/_preview.html", {"upload": upload, "label": label,
+                                                  "pages": range(1, upload.preview_pages + 1)})
+
+
+@login_required
+def upload_page(request, pk, number):
+    """One page image of a preview (or the photo itself); inline, since an image runs nothing."""
+    upload = _visible_upload(request.user, pk)
+    if not 1 <= number <= upload.preview_pages or upload.preview != Upload.Preview.DONE:
+        raise Http404
+    if upload.is_image:
+        response = FileResponse(upload.file.open("rb"), content_type=upload.content_type)
+    else:
+        name = preview_name(upload, number)
+        if not upload.file.storage.exists(name):
+            raise Http404
+        response = FileResponse(upload.file.storage.open(name, "rb"), content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=600"
+    response["Content-Disposition"] = "inline"
     return response
 
 

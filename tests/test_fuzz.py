@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from core.tests import hostile
 from core.uploads import SCAN, SPREADSHEET, WRITING, check_upload, extract_text
 from excel import ledger as L
 from excel.importer import LedgerFileError, check_workbook_upload, ledger_import
@@ -58,6 +59,10 @@ def _pdf_bytes() -> bytes:
 
 VALID_DOCX = _docx_bytes()
 VALID_PDF = _pdf_bytes()
+# Hostile files of issue 11: refused (the bomb, the 10,000 pages) or read without running anything (the script).
+PADDING_BOMB = hostile.padding_entry_bomb()
+MANY_PAGES = hostile.many_page_pdf()
+SCRIPTED_PDF = hostile.javascript_pdf()
 
 
 # --- strategies ---------------------------------------------------------------------------------------------------
@@ -234,6 +239,10 @@ def test_zip_bombs_are_refused_before_anything_is_unpacked(banner, label, data):
 @given(data=files, accept=st.sampled_from([WRITING, SCAN, SPREADSHEET]))
 @example(data=VALID_PDF[:40], accept=WRITING)
 @example(data=VALID_DOCX[:200], accept=WRITING)
+@example(data=PADDING_BOMB, accept=WRITING)
+@example(data=MANY_PAGES, accept=WRITING)
+@example(data=SCRIPTED_PDF, accept=WRITING)
+@example(data=SCRIPTED_PDF, accept=SCAN)
 @example(data=b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n",
          accept=SCAN)
 def test_the_upload_checks_answer_with_a_kind_or_a_validation_error(data, accept):
@@ -249,6 +258,19 @@ def test_the_upload_checks_answer_with_a_kind_or_a_validation_error(data, accept
         assert error.messages
         return
     assert extracted is None or isinstance(extracted, str)
+
+
+@pytest.mark.parametrize(("data", "code"), [(PADDING_BOMB, "zip_bomb"), (MANY_PAGES, "too_many_pages")],
+                         ids=["padding-entry bomb", "10,000-page PDF"])
+def test_the_hostile_files_are_refused_for_what_they_are(data, code):
+    with pytest.raises(ValidationError) as error:
+        extract_text(check_upload(SimpleUploadedFile("论文.docx", data), WRITING))
+    assert error.value.code == code
+
+
+def test_a_pdf_with_javascript_is_only_read_as_text():
+    assert extract_text(check_upload(SimpleUploadedFile("a.pdf", SCRIPTED_PDF), WRITING)).strip() == \
+        "教学反思：学生的表达更有条理了。"
 
 
 def test_the_valid_samples_pass_the_checks():

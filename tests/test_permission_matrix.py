@@ -198,6 +198,10 @@ MATRIX: dict[str, Case] = {
     "core:upload[receipt]": Case(STUDIO_MANAGE, kwargs=lambda w: {"pk": w.expense.receipt_id}),
     # A certificate is member_a's, in no studio: the owner, the hosts of their studios and the office.
     "core:upload[certificate]": Case(OWN_RECORD, kwargs=lambda w: {"pk": w.title.certificate_id}),
+    # A document's preview and its page images follow the file: the work's author (and host and office), the
+    # studio's people for a photo of an activity.
+    "core:upload_preview": Case(OWN_RECORD, kwargs=lambda w: {"pk": w.work.upload_id}),
+    "core:upload_page": Case(STUDIO_VIEW, kwargs=lambda w: {"pk": w.photo.upload_id, "number": 1}),
     "core:notifications": Case(EVERYONE, studio_a=False),
     # Everyone marks their own notifications read; member_a's stay unread whoever else names them.
     "core:notifications_read": Case(

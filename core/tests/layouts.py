@@ -127,3 +127,32 @@ def convert_all(target: str) -> None:
         subprocess.run([soffice(), f"-env:UserInstallation=file://{work}/profile", "--headless", "--norestore",
                         "--convert-to", filters[target], "--outdir", str(CACHE), *sources],
                        check=True, capture_output=True, timeout=300)
+
+
+REFLECTION = ("教学反思：本学期我在初中语文课堂上尝试了以读促写的教学方式。学生先朗读课文，再讨论作者的写作手法，"
+              "最后完成一篇小练笔。实践下来，学生的表达更有条理了，但也暴露出一些问题：部分学生只是模仿句式，"
+              "缺少自己的思考。今后我要在阅读环节多设计开放性的问题，引导学生说出真实的感受。")
+
+
+def scan(kind: str) -> bytes:
+    """REFLECTION printed and scanned at 150 dpi: a page photo (.png) or a scanner's image-only PDF (.pdf)."""
+    from .hostile import image_pdf
+
+    key = hashlib.sha256(REFLECTION.encode()).hexdigest()[:16]
+    page = CACHE / f"scan-{key}.jpg"
+    photo = CACHE / f"scan-{key}.png"
+    if not (page.exists() and photo.exists()):
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as folder:
+            work = Path(folder)
+            (work / "reflection.txt").write_text(REFLECTION, encoding="utf-8")
+            subprocess.run([soffice(), f"-env:UserInstallation=file://{work}/profile", "--headless", "--norestore",
+                            "--convert-to", "pdf", "--outdir", str(work), str(work / "reflection.txt")],
+                           check=True, capture_output=True, timeout=120)
+            for option, target in (("-jpeg", page), ("-png", photo)):
+                subprocess.run(["pdftoppm", option, "-singlefile", "-scale-to-x", "1240", "-scale-to-y", "1754",
+                                str(work / "reflection.pdf"), str(work / "page")], check=True, timeout=60)
+                shutil.move(str(work / f"page.{target.suffix[1:]}"), target)
+    if kind == "png":
+        return photo.read_bytes()
+    return image_pdf(page.read_bytes(), 1240, 1754)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Upload
 from core.services import DomainError, audit_record, upload_create, upload_discard
-from core.uploads import WRITING, check_upload, count_chars, extract_text
+from core.uploads import NEEDS_CONVERSION, WRITING, check_upload, count_chars, extract_text
 from studios.access import today
 
 from .. import similarity
@@ -62,10 +62,12 @@ def _save_work(*, actor, work: Work, file, char_count, submit: bool, creating: b
         has_text = file_count is not None
         has_file = True
         _refuse_duplicate(hashlib.sha256(checked.data).hexdigest(), work)
+        counting = checked.kind in NEEDS_CONVERSION
     else:
         file_count = work.upload.text_chars if work.upload_id else None
         has_text = file_count is not None
         has_file = work.upload_id is not None
+        counting = has_file and work.upload.conversion == Upload.Conversion.PENDING
         if has_file and not has_text and char_count is None and work.char_count_source == Work.CountSource.MANUAL:
             char_count = work.char_count  # a scan keeps the count typed for it before
     count, source = _settle_count(file_count=file_count, has_text_layer=has_text, has_file=has_file,
@@ -74,14 +76,12 @@ def _save_work(*, actor, work: Work, file, char_count, submit: bool, creating: b
     if target_status == Work.Status.SUBMITTED:
         if not has_file:
             raise DomainError(_("Attach the file before submitting the work."))
-        if count is None and threshold_for(work.kind, _rules()) is not None:
+        # A .doc or .wps is counted by the worker a moment later (work_file_counted): no need to type it.
+        if count is None and not counting and threshold_for(work.kind, _rules()) is not None:
             raise DomainError(_("This file has no text layer (a scan): type its character count to submit it."))
     if file is not None:
         new_upload = upload_create(checked=checked, original_name=file.name, user=actor, studio=work.studio,
-                                   owner=work.teacher, visibility=Upload.Visibility.OWNER)
-        if file_count is not None:
-            new_upload.text_chars = file_count
-            new_upload.save(update_fields=["text_chars"])
+                                   owner=work.teacher, visibility=Upload.Visibility.OWNER, count_text=True)
         old_upload = work.upload
         work.upload = new_upload
         work.content_hash = new_upload.sha256
@@ -204,6 +204,24 @@ def work_update(*, actor, work: Work, kind: str, title: str, date, studio=None, 
         work.studio = studio
     work.kind, work.title, work.date = kind, title.strip(), date
     return _save_work(actor=actor, work=work, file=file, char_count=char_count, submit=submit, creating=False)
+
+
+@transaction.atomic
+def work_file_counted(*, upload: Upload) -> list[Work]:
+    """The worker has read a .doc or .wps (core.services.upload_read): the works holding it take the file's
+    count, as if it had been counted on upload — a typed count stands only when the file holds at least that."""
+    changed = []
+    for work in Work.objects.select_for_update().filter(upload=upload).select_related("studio"):
+        typed = work.char_count if work.char_count_source == Work.CountSource.MANUAL else None
+        count = typed if typed is not None and typed <= upload.text_chars else upload.text_chars
+        previous = work.char_count
+        work.char_count, work.char_count_source = count, Work.CountSource.FILE
+        work.count_check = Work.Check.NONE  # the file's own count: nothing left for the office to verify
+        work.save(update_fields=["char_count", "char_count_source", "count_check"])
+        audit_record(actor=None, action="work.count_from_file", target=work, studio=work.studio,
+                     data={"char_count": count, "typed": typed, "before": previous, "file": upload.text_chars})
+        changed.append(work)
+    return changed
 
 
 @transaction.atomic
