@@ -9,6 +9,7 @@ urlpatterns = [
     path("works/new/", views.work_create, name="work_create"),
     path("works/<int:pk>/", views.work_detail, name="work"),
     path("works/<int:pk>/edit/", views.work_edit, name="work_edit"),
+    path("works/<int:pk>/compare/", views.work_compare, name="work_compare"),
     path("works/<int:pk>/delete/", views.work_delete, name="work_delete"),
     path("pairs/new/", views.pair_create, name="pair_create"),
     path("pairs/<int:pk>/", views.pair_detail, name="pair"),

@@ -300,6 +300,7 @@ MATRIX: dict[str, Case] = {
     "records:pair_delete": Case(OWNER_ONLY, kwargs=_pk("pair"), post=acting(OWNER_ONLY)),
     "records:task_done": Case(OWNER_ONLY, kwargs=_pk("assignment"), post=acting(OWNER_ONLY),
                               data=lambda w: {"note": "越权完成"}),
+    "records:work_compare": Case(OFFICE_ONLY, kwargs=_pk("copy")),
     "records:task_record_done": Case(STUDIO_MANAGE, kwargs=_pk("assignment", studio=True),
                                      post=acting(STUDIO_MANAGE),
                                      data=lambda w: {"completed_on": _day(w), "note": "越权完成"}),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import RuleSettings
 from core.services import DomainError, audit_trail
-from studios.access import can_view_personal_record, today
+from studios.access import can_view_personal_record, require_office, today
 from studios.models import Studio
 
 from .. import selectors, services
@@ -117,3 +117,20 @@ def work_delete(request, pk):
 
 def work_url(work) -> str:
     return reverse("records:work", kwargs={"pk": work.pk})
+
+
+@login_required
+def work_compare(request, pk):
+    """A near-copy beside the work it resembles (clarification 10), for the office to decide: the sentences both
+    texts hold are marked. In the review queue it fills the preview pane; on its own it is a page."""
+    require_office(request.user)
+    work = get_object_or_404(Work.objects.select_related("teacher", "studio", "upload", "copy_of__teacher",
+                                                         "copy_of__studio", "copy_of__upload"), pk=pk)
+    if work.copy_of is None:
+        raise Http404
+    mine, theirs = selectors.side_by_side(selectors.work_text(work), selectors.work_text(work.copy_of))
+    context = {"work": work, "share": f"{(work.copy_similarity or 0):.0%}",
+               "sides": [{"work": work, "sentences": mine}, {"work": work.copy_of, "sentences": theirs}]}
+    if request.htmx:
+        return render(request, "records/_work_compare.html", context)
+    return render(request, "records/work_compare.html", context)
