@@ -29,6 +29,12 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 		|| echo "!!! Could not install Chromium: the browser tests will not run !!!"; \
 	else echo "!!! /usr/bin/chromium is missing and this is not root: the browser tests will not run !!!"; fi
+	@# Java for the Nu HTML checker (node_modules/vnu-jar) that the every-page browser test runs.
+	@if command -v java >/dev/null; then echo "java: $$(command -v java)"; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null) \
+		|| echo "!!! Could not install Java: the HTML check of the browser tests will fail !!!"; \
+	else echo "!!! java is missing and this is not root: the HTML check of the browser tests will fail !!!"; fi
 
 # The office engine and the readers of documents (core/convert.py): LibreOffice headless for .doc/.wps and
 # previews, poppler for PDFs, Tesseract with Simplified Chinese for scans. Loud when they cannot be installed;

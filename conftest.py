@@ -6,7 +6,7 @@ import pytest
 
 os.environ.setdefault("DJANGO_ENV", "test")
 
-pytest_plugins = ["tests.browser.harness"]
+pytest_plugins = ["tests.browser.harness", "tests.browser.phone"]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -241,3 +241,42 @@ class QueueFilterForm(forms.Form):
             ("", pgettext_lazy("activities", "Every studio")),
             *[(str(s.pk), s.name) for s in studios],
         ]
+
+
+class HeldWithAttendanceForm(AttendanceForm):
+    """Held, with the attendance, in one form: the roster (preset from the QR sign-ins if any) and, for a 全旗
+    activity without a filing approved in time, the confirmation that it was held anyway."""
+
+    def __init__(self, *args, unfiled: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False  # a person left unanswered keeps what is preset
+        if unfiled:
+            self.fields = {"confirm_unfiled": MarkHeldForm.base_fields["confirm_unfiled"], **self.fields}
+
+    def exceptions(self) -> dict[int, str]:
+        chosen = {}
+        for membership in self.roster:
+            name = f"t{membership.teacher_id}"
+            chosen[membership.teacher_id] = self.cleaned_data.get(name) or self.fields[name].initial
+        return {teacher: status for teacher, status in chosen.items() if status != Attendance.Status.PRESENT}
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class SigninWindowForm(forms.Form):
+    opens_at = forms.DateTimeField(label=_("Sign-in opens"), widget=DateTimeInput(),
+                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    closes_at = forms.DateTimeField(label=_("Sign-in closes"), widget=DateTimeInput(),
+                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("The sign-in must close after it opens."))
+        return data

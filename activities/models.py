@@ -58,6 +58,11 @@ class Activity(CodedRecord):
                                 verbose_name=_("minutes"))
     signin_sheet = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("sign-in sheet scan"))
+    # 扫码签到: the host opens a window; the QR code holds a secret of the activity, so only someone who saw the
+    # code (in the room) can open its sign-in page.
+    signin_opens_at = models.DateTimeField(_("sign-in opens"), null=True, blank=True)
+    signin_closes_at = models.DateTimeField(_("sign-in closes"), null=True, blank=True)
+    signin_token = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -162,6 +167,24 @@ class Attendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["activity", "teacher"], name="attendance_unique")]
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
+
+
+class SignIn(models.Model):
+    """A teacher's own sign-in by the activity's QR code: a member (the host confirms it as attendance) or, for a
+    全旗 activity, any teacher of the banner (counted in its reach, 参加人数)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="signins")
+    teacher = models.ForeignKey("members.Teacher", on_delete=models.CASCADE, related_name="signins")
+    signed_at = models.DateTimeField(_("signed in at"))
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["activity", "teacher"], name="signin_unique")]
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+
+    def __str__(self):
+        return f"{self.teacher.name} · {self.activity.title}"
 
 
 class DocumentNumberCounter(models.Model):

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from records.models import StudioDocument
 from studios.access import is_office, studio_roles, today, visible_studios
+from studios.models import Membership
 
-from .models import Activity, Attendance, Filing
+from .models import Activity, Attendance, Filing, SignIn
 
 FILING = "filing"
 # The office's verification of evidence (clarification 10) waits in the same queue.
@@ -84,6 +86,46 @@ def attendance_map(activity: Activity) -> dict[int, str]:
 def attendance_counts(activity: Activity) -> dict[str, int]:
     rows = Attendance.objects.filter(activity=activity).values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
+
+
+@dataclass
+class SigninRow:
+    signin: object
+    member: bool  # a member of the activity's studio on its day (else a teacher from elsewhere in the banner)
+
+
+def signin_rows(activity: Activity) -> list[SigninRow]:
+    """Who signed in by QR, in the order they came, members told apart from the rest of the banner."""
+    members = set(Membership.objects.active_on(activity.date).filter(studio_id=activity.studio_id)
+                  .values_list("teacher_id", flat=True))
+    return [SigninRow(signin=signin, member=signin.teacher_id in members)
+            for signin in SignIn.objects.filter(activity=activity).select_related("teacher__school")]
+
+
+def default_signin_window(activity: Activity) -> dict:
+    """From a quarter of an hour before the activity's start (or now) to half an hour after its end (or two hours
+    later): what a host usually wants, to change if not."""
+    tz = timezone.get_current_timezone()
+    if activity.signin_opens_at and activity.signin_closes_at:
+        return {"opens_at": timezone.localtime(activity.signin_opens_at),
+                "closes_at": timezone.localtime(activity.signin_closes_at)}
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    if activity.start_time:
+        opens = datetime.datetime.combine(activity.date, activity.start_time, tz) - datetime.timedelta(minutes=15)
+    else:
+        opens = now if activity.date == now.date() else datetime.datetime.combine(activity.date, datetime.time(8), tz)
+    if activity.end_time:
+        closes = datetime.datetime.combine(activity.date, activity.end_time, tz) + datetime.timedelta(minutes=30)
+    else:
+        closes = opens + datetime.timedelta(hours=2)
+    return {"opens_at": opens, "closes_at": max(closes, opens + datetime.timedelta(minutes=30))}
+
+
+def participant_count(activity: Activity) -> int:
+    """参加人数: the members present and, for a 全旗 activity, the other teachers of the banner who signed in."""
+    present = set(Attendance.objects.filter(activity=activity, status=Attendance.Status.PRESENT)
+                  .values_list("teacher_id", flat=True))
+    return len(present | set(SignIn.objects.filter(activity=activity).values_list("teacher_id", flat=True)))
 
 
 # --- the review queue ----------------------------------------------------------------------------------------

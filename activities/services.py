@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import secrets
 
 from django.conf import settings
 from django.db import transaction
@@ -27,7 +28,7 @@ from studios.access import is_office, today
 from studios.models import Membership, SchoolYear, Studio
 from studios.selectors import host_users, office_users
 
-from .models import Activity, ActivityPhoto, Attendance, DocumentNumberCounter, Filing
+from .models import Activity, ActivityPhoto, Attendance, DocumentNumberCounter, Filing, SignIn
 
 PHOTO = frozenset({"jpg", "png"})
 TASK_DUE_SOON_DAYS = 3
@@ -70,8 +71,9 @@ def _check_presenter(kind: str, organiser) -> None:
 @transaction.atomic
 def activity_create(*, actor, studio: Studio, title: str, kind: str, scope: str, date: datetime.date,
                     start_time=None, end_time=None, place: str = "", organiser=None,
-                    attendance_required: bool = True, plan_file=None) -> Activity:
-    """A planned activity; a 全旗 one gets a draft filing (十五) that the host submits with the plan."""
+                    attendance_required: bool = True, plan_file=None, submit_filing: bool = False) -> Activity:
+    """A planned activity; a 全旗 one gets a draft filing (十五) that the host submits with the plan — at once with
+    `submit_filing` (保存并提交备案: one submit; if the filing cannot go, nothing is saved)."""
     if not (title or "").strip():
         raise DomainError(_("Please give a title."))
     _check_presenter(kind, organiser)
@@ -86,12 +88,26 @@ def activity_create(*, actor, studio: Studio, title: str, kind: str, scope: str,
     if activity.needs_filing:
         filing = Filing.objects.create(activity=activity)
         audit_record(actor=actor, action="filing.create", target=filing, studio=studio, to_state=filing.status)
+        if submit_filing:
+            filing_submit(actor=actor, filing=filing)
     return activity
 
 
 @transaction.atomic
-def activity_update(*, actor, activity: Activity, plan_file=None, **fields) -> Activity:
-    """Change a planned activity. A filing under review freezes it; an approved one fixes type, scope and date."""
+def activity_update(*, actor, activity: Activity, plan_file=None, submit_filing: bool = False, **fields) -> Activity:
+    """Change a planned activity. A filing under review freezes it; an approved one fixes type, scope and date.
+    With `submit_filing`, its draft, withdrawn or returned filing goes to the office in the same step."""
+    activity = _activity_update(actor=actor, activity=activity, plan_file=plan_file, **fields)
+    if submit_filing and activity.needs_filing:
+        filing = Filing.objects.get(activity=activity)
+        if filing.status == Filing.Status.RETURNED:
+            filing_resubmit(actor=actor, filing=filing)
+        elif filing.status in (Filing.Status.DRAFT, Filing.Status.WITHDRAWN):
+            filing_submit(actor=actor, filing=filing)
+    return activity
+
+
+def _activity_update(*, actor, activity: Activity, plan_file=None, **fields) -> Activity:
     activity = _lock_activity(activity, actor=actor)
     guard_frozen(studio=activity.studio, days=[fields.get("date")])
     if activity.status != Activity.Status.PLANNED:
@@ -247,6 +263,86 @@ def attendance_record(*, actor, activity: Activity, exceptions: dict[int, str]) 
     counts = {status: sum(1 for row in rows if row.status == status) for status in Attendance.Status.values}
     audit_record(actor=actor, action="attendance.record", target=activity, studio=activity.studio, data=counts)
     return counts
+
+
+@transaction.atomic
+def activity_mark_held_with_attendance(*, actor, activity: Activity, exceptions: dict[int, str],
+                                       confirm_unfiled: bool = False) -> dict[str, int]:
+    """Planned → held and the attendance of the whole roster, in one step (one form): either both or neither."""
+    activity = activity_mark_held(actor=actor, activity=activity, confirm_unfiled=confirm_unfiled)
+    return attendance_record(actor=actor, activity=activity, exceptions=exceptions)
+
+
+# --- QR sign-in (扫码签到) -------------------------------------------------------------------------------------
+
+SIGNIN_TOKEN_BYTES = 16
+
+
+def signin_eligible(activity: Activity, teacher) -> bool:
+    """A member of the studio active on the activity's day; for a 全旗 activity, any teacher of the banner."""
+    if teacher is None:
+        return False
+    if activity.scope == Activity.Scope.BANNER:
+        return True
+    return Membership.objects.active_on(activity.date).filter(studio_id=activity.studio_id, teacher=teacher).exists()
+
+
+@transaction.atomic
+def signin_open(*, actor, activity: Activity, opens_at: datetime.datetime, closes_at: datetime.datetime) -> Activity:
+    """The host sets the window in which teachers sign in by the activity's QR code."""
+    activity = _lock_activity(activity)
+    if activity.status == Activity.Status.CANCELLED:
+        raise DomainError(_("The activity was cancelled."))
+    if closes_at <= opens_at:
+        raise DomainError(_("The sign-in must close after it opens."))
+    if closes_at - opens_at > datetime.timedelta(days=2):
+        raise DomainError(_("A sign-in window is at most two days long."))
+    activity.signin_opens_at, activity.signin_closes_at = opens_at, closes_at
+    activity.signin_token = activity.signin_token or secrets.token_urlsafe(SIGNIN_TOKEN_BYTES)[:32]
+    activity.save(update_fields=["signin_opens_at", "signin_closes_at", "signin_token"])
+    audit_record(actor=actor, action="signin.window", target=activity, studio=activity.studio,
+                 data={"opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat()})
+    return activity
+
+
+def signin_is_open(activity: Activity, at: datetime.datetime | None = None) -> bool:
+    at = at or timezone.now()
+    return bool(activity.signin_opens_at and activity.signin_closes_at
+                and activity.signin_opens_at <= at <= activity.signin_closes_at)
+
+
+@transaction.atomic
+def signin_record(*, actor, activity: Activity, token: str) -> tuple[SignIn, bool]:
+    """The teacher who is logged in signs in (one tap); signing in twice keeps the first time. (sign-in, created)"""
+    activity = _lock_activity(activity)
+    teacher = getattr(actor, "teacher", None)
+    if not activity.signin_token or not secrets.compare_digest(activity.signin_token, token or ""):
+        raise DomainError(_("This sign-in code is not valid."))
+    if teacher is None:
+        raise DomainError(_("Only teachers sign in."))
+    if not signin_eligible(activity, teacher):
+        raise DomainError(_("This activity is for the members of its studio."))
+    if activity.status == Activity.Status.CANCELLED:
+        raise DomainError(_("The activity was cancelled."))
+    existing = SignIn.objects.filter(activity=activity, teacher=teacher).first()
+    if existing is not None:
+        return existing, False
+    if not signin_is_open(activity):
+        raise DomainError(_("The sign-in is not open now."))
+    signin = SignIn.objects.create(activity=activity, teacher=teacher, signed_at=timezone.now())
+    audit_record(actor=actor, action="signin.sign", target=activity, studio=activity.studio,
+                 data={"teacher": teacher.code})
+    return signin, True
+
+
+def attendance_from_signins(activity: Activity, roster: list[Membership]) -> dict[int, str]:
+    """What the host confirms once people signed in by QR: who signed in is present, everyone else absent
+    (the host marks the excused). Without any sign-in, everyone present, as before."""
+    signed = set(SignIn.objects.filter(activity=activity).values_list("teacher_id", flat=True))
+    if not signed:
+        return {}
+    return {m.teacher_id: Attendance.Status.PRESENT if m.teacher_id in signed else Attendance.Status.ABSENT
+            for m in roster}
 
 
 # --- filings (备案, 十五) -------------------------------------------------------------------------------------

@@ -18,5 +18,8 @@ urlpatterns = [
     path("studio/<str:code>/<int:pk>/photos/<int:photo_pk>/delete/", views.activity_photo_delete,
          name="photo_delete"),
     path("studio/<str:code>/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("studio/<str:code>/<int:pk>/signin/", views.signin_window, name="signin_window"),
+    path("studio/<str:code>/<int:pk>/signins/", views.signin_list, name="signin_list"),
+    path("signin/<int:pk>/<str:token>/", views.signin, name="signin"),
     path("studio/<str:code>/<int:pk>/filing/<str:action>/", views.filing_action, name="filing_action"),
 ]

@@ -1,10 +1,13 @@
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,11 +33,12 @@ from .forms import (
     AttendanceForm,
     CalendarFilterForm,
     CommentForm,
-    MarkHeldForm,
+    HeldWithAttendanceForm,
     QueueFilterForm,
     ReasonForm,
     RecordForm,
     ReturnForm,
+    SigninWindowForm,
 )
 from .models import Activity, ActivityPhoto, Attendance, Filing
 
@@ -98,6 +102,7 @@ def _activity(studio, pk):
 def activity_detail(request, code, pk):
     studio = get_studio_for_user(request.user, code)
     activity = _activity(studio, pk)
+    can_manage = can_manage_studio(request.user, studio)
     filing = activity.current_filing()
     attendance = []
     if activity.status == Activity.Status.HELD:
@@ -112,13 +117,26 @@ def activity_detail(request, code, pk):
         "activity": activity,
         "filing": filing,
         "filing_trail": _labelled(audit_trail(filing), Filing.Status) if filing else [],
-        "activity_trail": _labelled(audit_trail(activity), Activity.Status),
+        # One line per teacher who signed in by QR would bury the history; the sign-in card lists them.
+        "activity_trail": _labelled([e for e in audit_trail(activity) if e.action != "signin.sign"], Activity.Status),
         "attendance": attendance,
         "attendance_counts": selectors.attendance_counts(activity) if attendance else {},
         "photos": activity.photos.select_related("upload"),
-        "can_manage": can_manage_studio(request.user, studio),
+        "can_manage": can_manage,
         "is_office": is_office(request.user),
+        "signin": signin_context(request, activity) if can_manage else None,
     })
+
+
+def signin_context(request, activity) -> dict:
+    """The host's sign-in panel: the QR code while the window is open or about to open, and who came."""
+    rows = selectors.signin_rows(activity)
+    context = {"rows": rows, "participants": selectors.participant_count(activity), "url": None, "qr": None,
+               "open": services.signin_is_open(activity)}
+    if activity.signin_token and activity.signin_closes_at and activity.signin_closes_at >= timezone.now():
+        context["url"] = signin_url(request, activity)
+        context["qr"] = mark_safe(signin_qr_svg(context["url"]))  # markup made by segno from our own URL
+    return context
 
 
 def _labelled(trail, states):
@@ -136,15 +154,29 @@ def activity_create(request, code):
         data = dict(form.cleaned_data)
         plan_file = data.pop("plan_file")
         try:
-            activity = services.activity_create(actor=request.user, studio=studio, plan_file=plan_file, **data)
+            activity = services.activity_create(actor=request.user, studio=studio, plan_file=plan_file,
+                                                submit_filing=_and_submit(request), **data)
         except (DomainError, ValidationError) as error:
             form.add_error(None, _error_text(error))
         else:
-            messages.success(request, _("Activity “%(title)s” added.") % {"title": activity.title})
+            messages.success(request, _saved_message(activity, _("Activity “%(title)s” added.")
+                                                     % {"title": activity.title}))
             return redirect("activities:detail", code=studio.code, pk=activity.pk)
     return render(request, "activities/activity_form.html", {
-        "form": form, "studio": studio, "title": _("New activity"),
+        "form": form, "studio": studio, "title": _("New activity"), "can_submit_filing": True,
     })
+
+
+def _and_submit(request) -> bool:
+    """The 「保存并提交备案」 button: save and send the filing to the office in one submit."""
+    return request.POST.get("and_submit") == "1"
+
+
+def _saved_message(activity, saved: str) -> str:
+    filing = Activity.objects.get(pk=activity.pk).current_filing()
+    if filing is not None and filing.status == Filing.Status.SUBMITTED:
+        return saved + " " + _("The filing was submitted to the office.")
+    return saved
 
 
 @login_required
@@ -156,35 +188,44 @@ def activity_edit(request, code, pk):
         data = dict(form.cleaned_data)
         plan_file = data.pop("plan_file")
         try:
-            services.activity_update(actor=request.user, activity=Activity.objects.get(pk=activity.pk),
-                                     plan_file=plan_file, **data)
+            activity = services.activity_update(actor=request.user, activity=Activity.objects.get(pk=activity.pk),
+                                                plan_file=plan_file, submit_filing=_and_submit(request), **data)
         except (DomainError, ValidationError) as error:
             form.add_error(None, _error_text(error))
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _saved_message(activity, _("Saved.")))
             return redirect("activities:detail", code=studio.code, pk=activity.pk)
+    filing = activity.current_filing()
     return render(request, "activities/activity_form.html", {
         "form": form, "studio": studio, "activity": activity, "title": _("Edit activity"),
+        "can_submit_filing": filing is None or filing.status in (
+            Filing.Status.DRAFT, Filing.Status.WITHDRAWN, Filing.Status.RETURNED),
     })
 
 
 @login_required
 def activity_mark_held(request, code, pk):
+    """Held, with the attendance, in one form (the roster preset from the QR sign-ins, if any)."""
     studio = get_managed_studio_for_user(request.user, code)
     activity = _activity(studio, pk)
     unfiled = activity.needs_filing and not activity.filing_counts
-    form = MarkHeldForm(_posted(request))
+    roster = services.attendance_roster(activity)
+    form = HeldWithAttendanceForm(_posted(request), roster=roster, unfiled=unfiled,
+                                  current=services.attendance_from_signins(activity, roster))
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_mark_held(actor=request.user, activity=activity,
-                                        confirm_unfiled=form.cleaned_data["confirm_unfiled"])
+            counts = services.activity_mark_held_with_attendance(
+                actor=request.user, activity=activity, exceptions=form.exceptions(),
+                confirm_unfiled=form.cleaned_data.get("confirm_unfiled", False))
         except DomainError as error:
-            form.add_error(None if not unfiled else "confirm_unfiled", str(error))
+            form.add_error("confirm_unfiled" if unfiled else None, str(error))
         else:
-            messages.success(request, _("Marked as held. Now record the attendance."))
-            return redirect("activities:attendance", code=studio.code, pk=activity.pk)
+            messages.success(request, _("Marked as held. Attendance saved: %(present)d present, %(excused)d "
+                                        "excused, %(absent)d absent.") % counts)
+            return redirect("activities:detail", code=studio.code, pk=activity.pk)
     return render(request, "activities/mark_held.html", {
         "form": form, "studio": studio, "activity": activity, "unfiled": unfiled,
+        "signins": selectors.signin_rows(activity),
     })
 
 
@@ -247,7 +288,8 @@ def attendance(request, code, pk):
         messages.error(request, _("Attendance is recorded once the activity has been held."))
         return redirect("activities:detail", code=studio.code, pk=activity.pk)
     roster = services.attendance_roster(activity)
-    form = AttendanceForm(_posted(request), roster=roster, current=selectors.attendance_map(activity))
+    current = selectors.attendance_map(activity) or services.attendance_from_signins(activity, roster)
+    form = AttendanceForm(_posted(request), roster=roster, current=current)
     if request.method == "POST" and form.is_valid():
         try:
             counts = services.attendance_record(actor=request.user, activity=activity,
@@ -259,6 +301,70 @@ def attendance(request, code, pk):
                                         "absent.") % counts)
             return redirect("activities:detail", code=studio.code, pk=activity.pk)
     return render(request, "activities/attendance.html", {"form": form, "studio": studio, "activity": activity})
+
+
+# --- QR sign-in (扫码签到) -----------------------------------------------------------------------------------
+
+
+def signin_url(request, activity) -> str:
+    return request.build_absolute_uri(reverse("activities:signin", args=[activity.pk, activity.signin_token]))
+
+
+def signin_qr_svg(url: str) -> str:
+    """The QR code as inline SVG, made here (segno): no outside service ever sees the link."""
+    return segno.make(url, error="m").svg_inline(scale=5, title=_("QR code for signing in"), svgclass="signin-qr")
+
+
+@login_required
+def signin_window(request, code, pk):
+    """The host sets when teachers may sign in; the activity page then shows the QR code."""
+    studio = get_managed_studio_for_user(request.user, code)
+    activity = _activity(studio, pk)
+    form = SigninWindowForm(_posted(request), initial=selectors.default_signin_window(activity))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.signin_open(actor=request.user, activity=activity, opens_at=form.cleaned_data["opens_at"],
+                                 closes_at=form.cleaned_data["closes_at"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Sign-in is set. Show the QR code on this page to the teachers."))
+            return redirect(reverse("activities:detail", args=[studio.code, activity.pk]) + "#signin")
+    return render(request, "activities/signin_window.html", {"form": form, "studio": studio, "activity": activity})
+
+
+@login_required
+def signin_list(request, code, pk):
+    """Who has signed in so far: the part of the activity page that the host's browser refreshes."""
+    studio = get_managed_studio_for_user(request.user, code)
+    activity = _activity(studio, pk)
+    return render(request, "activities/_signins.html", {
+        "studio": studio, "activity": activity, "signins": selectors.signin_rows(activity),
+        "participants": selectors.participant_count(activity),
+    })
+
+
+@login_required
+def signin(request, pk, token):
+    """The page the QR code opens: a teacher signs in with one tap. Without the code's secret, nothing is here."""
+    activity = get_object_or_404(Activity.objects.select_related("studio"), pk=pk, signin_token=token)
+    if not activity.signin_token:
+        raise Http404
+    teacher = getattr(request.user, "teacher", None)
+    if teacher is not None and not services.signin_eligible(activity, teacher):
+        raise Http404
+    if request.method == "POST":
+        try:
+            _signin, created = services.signin_record(actor=request.user, activity=activity, token=token)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Signed in. Thank you!") if created else _("You had signed in already."))
+        return redirect("activities:signin", pk=activity.pk, token=token)
+    mine = activity.signins.filter(teacher=teacher).first() if teacher is not None else None
+    return render(request, "activities/signin.html", {
+        "activity": activity, "teacher": teacher, "mine": mine, "open": services.signin_is_open(activity),
+    })
 
 
 # --- filing (备案) -------------------------------------------------------------------------------------------
@@ -300,6 +406,8 @@ def filing_action(request, code, pk, action):
     return render(request, "activities/confirm.html", {
         "form": form, "studio": studio, "activity": activity, "filing": filing, "title": title, "button": title,
         "danger": action in ("return", "withdraw"), "show_form": action in ("approve", "return", "resubmit"),
+        # Approving after the activity's date gives a number but the activity does not count: say so first.
+        "late_warning": action == "approve" and filing.status == Filing.Status.SUBMITTED and activity.date < today(),
     })
 
 

@@ -26,20 +26,39 @@ class AssessmentChoiceForm(forms.Form):
         self.fields["year"].error_messages["invalid_choice"] = _("Choose one of the school years listed.")
 
 
+# Nothing is chosen for the officer: a grade is a decision, not a default to accept.
+GRADE_OR_NOTHING = [("", _("— choose a grade —")), *GRADE_CHOICES]
+
+
 class SignoffForm(forms.Form):
-    """The office's final grade for the studio and each person listed, with a comment (五, 十四)."""
+    """The office's final grade for the studio and each person listed, with a comment (五, 十四). Before the
+    period has ended (`early`), the officer must state why it is signed off already."""
 
-    grade = forms.ChoiceField(label=_("Final grade of the studio"), choices=GRADE_CHOICES)
+    grade = forms.ChoiceField(label=_("Final grade of the studio"), choices=GRADE_OR_NOTHING,
+                              error_messages={"required": _("Choose the final grade.")})
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    early_reason = forms.CharField(
+        label=_("Reason for signing off before the period ends"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, people: list[dict], **kwargs):
+    def __init__(self, *args, people: list[dict], early: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.people = people
+        self.early = early
+        if not early:
+            del self.fields["early_reason"]
         for person in people:
             self.fields[self.person_field(person["teacher"])] = forms.ChoiceField(
-                label=f"{person['name']}（{person['teacher']}）", choices=GRADE_CHOICES,
-                initial=person.get("initial"), widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                label=person["name"], choices=GRADE_OR_NOTHING, initial=person.get("initial"),
+                error_messages={"required": _("Choose a grade for %(name)s.") % {"name": person["name"]}},
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
+
+    def clean_early_reason(self):
+        reason = (self.cleaned_data.get("early_reason") or "").strip()
+        if self.early and not reason:
+            raise forms.ValidationError(_("The period has not ended: state why it is signed off already."))
+        return reason
 
     @staticmethod
     def person_field(teacher: str) -> str:

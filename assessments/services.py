@@ -94,10 +94,12 @@ def _signoff_year(*, studio, school_year, kind: str) -> SchoolYear:
 
 @transaction.atomic
 def signoff_create(*, actor, studio, school_year, kind: str, grade: str, comment: str = "",
-                   person_grades: dict | None = None, as_of: datetime.date | None = None) -> AssessmentSignoff:
+                   person_grades: dict | None = None, as_of: datetime.date | None = None,
+                   early_reason: str = "") -> AssessmentSignoff:
     """Sign off the annual or cycle assessment of a studio with a final grade, per-person grades and a comment.
 
-    Stores the computed result (overrides applied) and the settings it used beside the grade.
+    Stores the computed result (overrides applied) and the settings it used beside the grade. A period that has
+    not ended is signed off only with a stated reason (`early_reason`), kept in the comment and the audit entry.
     """
     _require_office(actor)
     require_independent_officer(actor, studio)
@@ -113,9 +115,14 @@ def signoff_create(*, actor, studio, school_year, kind: str, grade: str, comment
         raise DomainError(_("The school year %(year)s is not in a cycle of this studio.") %
                           {"year": school_year.label})
     period_end = datetime.date.fromisoformat(result["period"]["end"])
-    if as_of < period_end:
-        raise DomainError(_("The assessment period ends on %(day)s; it can be signed off only after that.") %
+    early_reason = (early_reason or "").strip()
+    early = as_of < period_end
+    if early and not early_reason:
+        raise DomainError(_("The assessment period ends on %(day)s; to sign it off before then, state the reason.") %
                           {"day": period_end.isoformat()})
+    if early:
+        comment = (_("Signed off before the period ended: %(reason)s") % {"reason": early_reason}
+                   + ("\n" + comment if comment else ""))
     members = {member["teacher"]: member for member in result["members"]}
     for code, person_grade in person_grades.items():
         if code not in members:
@@ -158,6 +165,7 @@ def signoff_create(*, actor, studio, school_year, kind: str, grade: str, comment
         studio=studio, from_state=previous["grade"] if previous else "", to_state=grade, comment=comment,
         data={"kind": kind, "school_year": filed_under.label, "computed": _final(result["team"]),
               "as_of": as_of.isoformat(), "person_grades": person_grades,
+              **({"early_reason": early_reason} if early else {}),
               **({"previous": previous} if previous else {})},
     )
     return signoff

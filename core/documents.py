@@ -275,10 +275,14 @@ def pdf_body_text(pages: list[str]) -> str:
     (running headers and footers, numbers aside) or that are only a page number."""
     split = [[line for line in page.splitlines() if line.strip()] for page in pages]
     edges = Counter()
+    interior: set[str] = set()
     for lines in split:
-        seen = {_normalised(line) for line in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]}
-        edges.update(seen)
-    repeated = {key for key, times in edges.items() if len(split) >= 2 and times * 2 > len(split)}
+        edges.update({_normalised(line) for line in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]})
+        interior.update(_normalised(line) for line in lines[_EDGE_LINES:-_EDGE_LINES])
+    # A running header or footer repeats at the edges of most pages and never stands inside a page's text, which
+    # keeps a body line that happens to recur (a refrain, a repeated heading) in the count.
+    repeated = {key for key, times in edges.items()
+                if len(split) >= 2 and times * 2 > len(split) and key not in interior}
     kept: list[str] = []
     for lines in split:
         last = len(lines) - 1

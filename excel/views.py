@@ -148,7 +148,8 @@ def studio_exports(request, code):
     return render(request, "excel/studio.html", {
         "studio": studio,
         "exporters": [(cls, exporter_form_class(cls)()) for cls in STUDIO_EXPORTERS],
-        "archive_form": ArchiveForm(),
+        # Its own ids: the export forms on the same page have a school_year field too.
+        "archive_form": ArchiveForm(auto_id="archive_%s"),
         "jobs": [job for job in jobs_for(request.user) if job.studio_id == studio.pk],
     })
 

@@ -9,7 +9,8 @@ from studios.models import SchoolYear, Studio
 
 from .models import FundEntry, HostEvaluation, StudioDocument, Work
 
-WRITING_ACCEPT = ".docx,.pdf,.txt"
+# What the phone's file picker offers: every format core.uploads.WRITING reads, photos of pages included.
+WRITING_ACCEPT = ".docx,.doc,.wps,.odt,.pdf,.txt,.jpg,.jpeg,.png"
 SCAN_ACCEPT = ".jpg,.jpeg,.png,.pdf"
 ANY_ACCEPT = ".docx,.pdf,.txt,.jpg,.jpeg,.png"
 
@@ -43,11 +44,12 @@ class WorkForm(forms.Form):
     date = PastDateField(label=_("Date"), help_text=_("The date the work was written; it decides the semester "
                                                       "it counts for."))
     studio = forms.ModelChoiceField(label=_("Studio"), queryset=Studio.objects.none())
-    file = file_field(_("File"), WRITING_ACCEPT, help_text=_("Accepted: .docx, .pdf, .txt. The character count "
-                                                             "is taken from the file."))
+    file = file_field(_("File"), WRITING_ACCEPT, help_text=_(
+        "Accepted: Word (.docx, .doc), WPS (.wps), .odt, PDF, .txt, or photos of the pages (.jpg, .png). The "
+        "character count is taken from the file."))
     char_count = forms.IntegerField(
         label=_("Character count"), required=False, min_value=0, max_value=1_000_000,
-        help_text=_("Only for a scanned PDF without a text layer, or to count less than the whole file; "
+        help_text=_("Only for a scan or a photo without a text layer, or to count less than the whole file; "
                     "it can never be higher than the file's own count."),
     )
 
@@ -62,13 +64,15 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=StudioDocument.Kind.choices)
     school_year = SchoolYearChoiceField(label=_("School year"))
     title = forms.CharField(label=pgettext_lazy("records", "Title"), max_length=200)
-    file = file_field(_("File"), WRITING_ACCEPT, help_text=_("Accepted: .docx, .pdf, .txt."))
+    file = file_field(_("File"), WRITING_ACCEPT, help_text=_(
+        "Accepted: Word (.docx, .doc), WPS (.wps), .odt, PDF, .txt, or photos of the pages (.jpg, .png)."))
 
 
 class DocumentEditForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("records", "Title"), max_length=200)
-    file = file_field(_("Replace the file"), WRITING_ACCEPT, help_text=_("Accepted: .docx, .pdf, .txt. The old "
-                                                                         "file is kept until the new one is saved."))
+    file = file_field(_("Replace the file"), WRITING_ACCEPT, help_text=_(
+        "Accepted: Word (.docx, .doc), WPS (.wps), .odt, PDF, .txt, or photos of the pages (.jpg, .png). The old "
+        "file is kept until the new one is saved."))
 
 
 class ReviewForm(forms.Form):

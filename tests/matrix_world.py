@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from activities import services as activity_services
 from activities.models import Activity, Attendance
@@ -115,6 +116,9 @@ def build_world(banner) -> SimpleNamespace:
                                         exceptions={banner.a.members[1].pk: Attendance.Status.EXCUSED})
     activity_services.activity_record(actor=host.user, activity=held, summary="交流了三本书。",
                                       photo_files=[_png()])
+    now = timezone.now()
+    activity_services.signin_open(actor=host.user, activity=held, opens_at=now - datetime.timedelta(hours=1),
+                                  closes_at=now + datetime.timedelta(hours=1))
     held.refresh_from_db()
     photo = held.photos.get()
 

@@ -400,6 +400,14 @@ MATRIX: dict[str, Case] = {
         unchanged=_count(ActivityPhoto),
     ),
     "activities:attendance": Case(STUDIO_MANAGE, kwargs=_pk("held", studio=True), post=acting(STUDIO_MANAGE)),
+    # QR sign-in (扫码签到): the host sets the window and watches the list; the code's page is for the teachers
+    # who may sign in (studio A's, for a studio activity) and tells office staff that only teachers sign in.
+    "activities:signin_window": Case(STUDIO_MANAGE, kwargs=_pk("held", studio=True), post=acting(STUDIO_MANAGE),
+                                     data=lambda w: {"opens_at": "2020-01-01T08:00", "closes_at": "2020-01-01T09:00"}),
+    "activities:signin_list": Case(STUDIO_MANAGE, kwargs=_pk("held", studio=True)),
+    "activities:signin": Case(STUDIO_VIEW, kwargs=lambda w: {"pk": w.held.pk, "token": w.held.signin_token},
+                              post=_profile(ACTS, ACTS, 404, 404, 302, 302),
+                              unchanged=lambda w: w.held.signins.count()),
     "activities:filing_action[submit]": Case(STUDIO_MANAGE, kwargs=_filing_action("submit"),
                                              post=acting(STUDIO_MANAGE)),
     "activities:filing_action[resubmit]": Case(STUDIO_MANAGE, kwargs=_filing_action("resubmit"),

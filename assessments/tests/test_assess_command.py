@@ -85,13 +85,13 @@ def test_a_year_without_its_own_calendar_row_uses_the_default(banner):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--studio", "WS-NONE", "--year", "2024-2025"], "Unknown studio"),
-    (["--studio", "WS-A", "--year", "2024"], "Unknown school year"),
-    (["--studio", "WS-A", "--year", "2024-2026"], "Unknown school year"),
-    (["--studio", "WS-A", "--year", "2027-2028"], "not in a cycle"),
-    (["--studio", "WS-A", "--year", "2023-2024", "--cycle"], "not in a cycle"),
-    (["--all", "--year", "2030-2031"], "No studio"),
-    (["--studio", "WS-A", "--year", "2024-2025", "--as-of", "30/09/2025"], "Bad --as-of"),
+    (["--studio", "WS-NONE", "--year", "2024-2025"], "没有编号为“WS-NONE”的工作室"),
+    (["--studio", "WS-A", "--year", "2024"], "无法识别"),
+    (["--studio", "WS-A", "--year", "2024-2026"], "无法识别"),
+    (["--studio", "WS-A", "--year", "2027-2028"], "不在工作室 WS-A 的工作周期内"),
+    (["--studio", "WS-A", "--year", "2023-2024", "--cycle"], "不在工作室 WS-A 的工作周期内"),
+    (["--all", "--year", "2030-2031"], "没有工作室的工作周期包含"),
+    (["--studio", "WS-A", "--year", "2024-2025", "--as-of", "30/09/2025"], "--as-of 日期"),
 ])
 def test_errors_are_clear(banner, args, message):
     with pytest.raises(CommandError, match=message):
@@ -106,7 +106,7 @@ def test_the_command_line_exits_non_zero_with_the_message_on_stderr(banner):
         command.run_from_argv(["manage.py", "assess", "--studio", "WS-NONE", "--year", "2024-2025", "--format", "json"])
     assert exited.value.code != 0
     assert out.getvalue() == ""
-    assert "Unknown studio 'WS-NONE'" in err.getvalue()
+    assert "没有编号为“WS-NONE”的工作室" in err.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,7 @@
 """The assessment pages: who may see what, the sign-off and override flows, the overview and the checklist."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -127,7 +128,8 @@ def test_the_page_links_the_evidence_that_counted_and_says_why_the_rest_did_not(
     counted = paper(member, banner.a.studio, datetime.date(2024, 10, 10))
     short = paper(member, banner.a.studio, datetime.date(2024, 10, 11), chars=1799)
     page = client_for(banner.officer).get(studio_url(banner), QUERY).content.decode()
-    assert f'href="{reverse("records:work", args=[counted.pk])}">{counted.ref}</a>' in page
+    # The record is named by its title, its code beside it for those who keep the ledger.
+    assert f'href="{reverse("records:work", args=[counted.pk])}" title="{counted.ref}">{counted.title}</a>' in page
     assert f"{short.ref} 字数不足（1799/1800）" in page
 
 
@@ -196,8 +198,52 @@ def test_a_signoff_with_a_missing_grade_is_refused_in_chinese(banner, client_for
     del data[f"person_{banner.a.members[0].code}"]
     response = client_for(banner.officer).post(studio_url(banner, "signoff"), data)
     assert response.status_code == 200
-    assert "这个字段是必填项" in response.content.decode()
+    assert f"请为{banner.a.members[0].name}选择等次" in response.content.decode()
     assert not AssessmentSignoff.objects.exists()
+
+
+def test_the_signoff_form_preselects_no_grade(banner, client_for):
+    page = client_for(banner.officer).get(studio_url(banner, "signoff"), QUERY).content.decode()
+    assert "— 请选择等次 —" in page
+    form = page.split('data-testid="signoff-form"', 1)[1].split("</form>", 1)[0]
+    assert form.count(" selected>") == form.count('<option value="" selected>') == len(banner.a.members) + 2
+    assert 'data-testid="signoff-early"' not in page
+
+
+CURRENT = {"kind": "annual", "year": "2026-2027"}
+
+
+def test_a_period_still_running_is_offered_only_as_an_early_signoff_that_needs_a_reason(banner, client_for):
+    from studios.tests.factories import school_year
+
+    client = client_for(banner.officer)
+    with mock.patch("assessments.views.studio.today", return_value=datetime.date(2027, 3, 1)), \
+            mock.patch("assessments.services.timezone.localdate", return_value=datetime.date(2027, 3, 1)):
+        school_year(2026)
+        page = client.get(studio_url(banner), CURRENT).content.decode()
+        assert 'data-testid="signoff-early-link"' in page and "提前签署（须说明理由）" in page
+        form = client.get(studio_url(banner, "signoff"), CURRENT).content.decode()
+        assert 'data-testid="signoff-early"' in form and "2027-08-31" in form
+        data = {**signoff_data(banner, comment="按上级要求"), **CURRENT}
+        refused = client.post(studio_url(banner, "signoff"), data)
+        assert refused.status_code == 200 and "请说明提前签署的理由" in refused.content.decode()
+        assert not AssessmentSignoff.objects.exists()
+        signed = client.post(studio_url(banner, "signoff"), {**data, "early_reason": "教研员调任，需提前完成考核"})
+    assert signed.status_code == 302
+    signoff = AssessmentSignoff.objects.get()
+    assert "教研员调任，需提前完成考核" in signoff.comment
+    entry = AuditEntry.objects.get(action="assessment.signoff")
+    assert entry.data["early_reason"] == "教研员调任，需提前完成考核"
+
+
+def test_the_service_refuses_an_early_signoff_without_a_reason(banner):
+    from assessments import services
+    from core.services import DomainError
+    from studios.tests.factories import school_year
+
+    with pytest.raises(DomainError, match="请说明理由|state the reason"):
+        services.signoff_create(actor=banner.officer, studio=banner.a.studio, school_year=school_year(2026),
+                                kind="annual", grade="pass", as_of=datetime.date(2027, 3, 1))
 
 
 def test_records_changed_after_signoff_show_a_banner_with_the_difference(banner, client_for):
@@ -232,6 +278,8 @@ def test_the_override_page_shows_the_instance_and_asks_for_a_reason(banner, clie
     assert "每学期一篇研究论文" in page
     assert 'name="reason"' in page
     assert not RuleOverride.objects.exists()
+    # The person is named (it once read 「content（）」: a variable called "block" is Django's {% block %}).
+    assert banner.a.members[0].name in page and "content（" not in page
 
 
 def test_an_override_without_a_reason_is_refused_in_chinese_and_nothing_changes(banner, client_for):

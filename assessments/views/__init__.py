@@ -24,12 +24,11 @@ from .labels import (
 from .links import RECORD_TARGETS, decorate, evidence_links, record_url
 from .overview import SORTS, behind_context, chart_data, decorate_rows, overview, sort_rows
 from .settings import rule_settings, settings_history
-from .studio import INITIAL_GRADES, diff_lines, override_create, override_delete, signoff_create, studio_assessment
+from .studio import diff_lines, override_create, override_delete, signoff_create, studio_assessment
 from .years import banner_years, current_year_label, school_year, studio_years
 
 __all__ = (
     "GRADE_LABELS",
-    "INITIAL_GRADES",
     "KIND_LABELS",
     "RECORD_TARGETS",
     "ROLE_LABELS",

@@ -66,8 +66,8 @@ def _ref_ids(refs: set[str], prefix: str) -> list[int]:
     return [int(ref[len(head):]) for ref in refs if ref.startswith(head) and ref[len(head):].isdigit()]
 
 
-def evidence_links(studio, refs: set[str], *, member_id: int | None = None) -> dict[str, str]:
-    """ref → URL of the page of the record it names, for the refs of this studio's records.
+def evidence_targets(studio, refs: set[str], *, member_id: int | None = None) -> dict[str, tuple[str, str]]:
+    """ref → (URL of the page of the record it names, its title or name), for the refs of this studio's records.
 
     A ref is a ledger code or the app's own id ("#W12", CodedRecord.ref), or a teacher's code for the rules
     that count people (T-YOUNG-BACKBONE, T-CULTIVATE, T-EVALUATION). One query per kind of record, whatever
@@ -80,20 +80,21 @@ def evidence_links(studio, refs: set[str], *, member_id: int | None = None) -> d
     from records.models import FundEntry, MentoringPair, ResearchProject, StudioDocument, Task, Work
 
     code = studio.code
+    # A person reads a title or a name, not a code (the code stays beside it, for the ledger).
     sources = [
-        (Work, lambda pk: reverse("records:work", args=[pk])),
-        (StudioDocument, lambda pk: reverse("records:document", args=[code, pk])),
-        (Activity, lambda pk: reverse("activities:detail", args=[code, pk])),
-        (MentoringPair, lambda pk: reverse("records:pair", args=[pk])),
-        (ResearchProject, lambda pk: reverse("records:projects", args=[code])),
-        (Task, lambda pk: reverse("records:tasks", args=[code])),
-        (FundEntry, lambda pk: reverse("records:funds", args=[code])),
+        (Work, "title", lambda pk: reverse("records:work", args=[pk])),
+        (StudioDocument, "title", lambda pk: reverse("records:document", args=[code, pk])),
+        (Activity, "title", lambda pk: reverse("activities:detail", args=[code, pk])),
+        (MentoringPair, "mentee_name", lambda pk: reverse("records:pair", args=[pk])),
+        (ResearchProject, "title", lambda pk: reverse("records:projects", args=[code])),
+        (Task, "title", lambda pk: reverse("records:tasks", args=[code])),
+        (FundEntry, "description", lambda pk: reverse("records:funds", args=[code])),
     ]
-    links: dict[str, str] = {}
+    links: dict[str, tuple[str, str]] = {}
     if not refs:
         return links
     codes = [ref for ref in refs if not ref.startswith("#")]
-    for model, url in sources:
+    for model, label_field, url in sources:
         ids = _ref_ids(refs, model.REF_PREFIX)
         if not (ids or codes) or (member_id is not None and model in (Task, FundEntry)):
             continue
@@ -102,15 +103,20 @@ def evidence_links(studio, refs: set[str], *, member_id: int | None = None) -> d
             studio=studio)
         if member_id is not None and model in (Work, MentoringPair):
             found = found.filter(teacher_id=member_id)
-        for pk, record_code in found.values_list("pk", "code"):
+        for pk, record_code, label in found.values_list("pk", "code", label_field):
             for ref in (record_code, f"#{model.REF_PREFIX}{pk}"):
                 if ref in refs and ref not in links:
-                    links[ref] = url(pk)
+                    links[ref] = (url(pk), label or ref)
     teacher_codes = [ref for ref in codes if ref not in links]
     if teacher_codes:
-        for teacher_code in Teacher.objects.filter(code__in=teacher_codes).values_list("code", flat=True):
-            links[teacher_code] = reverse("members:teacher", args=[teacher_code])
+        for teacher_code, name in Teacher.objects.filter(code__in=teacher_codes).values_list("code", "name"):
+            links[teacher_code] = (reverse("members:teacher", args=[teacher_code]), name)
     return links
+
+
+def evidence_links(studio, refs: set[str], *, member_id: int | None = None) -> dict[str, str]:
+    """ref → URL of the page of the record it names (see evidence_targets)."""
+    return {ref: url for ref, (url, _label) in evidence_targets(studio, refs, member_id=member_id).items()}
 
 
 def _instances(result: dict):
@@ -121,8 +127,8 @@ def _instances(result: dict):
 
 def decorate(result: dict, *, studio, office: bool, kind: str, year: str, member_id: int | None = None) -> dict:
     """Add labels, evidence links and action URLs to a result dict for the template (in place)."""
-    links = evidence_links(studio, {ref for instance in _instances(result) for ref in instance["evidence"]},
-                           member_id=member_id)
+    links = evidence_targets(studio, {ref for instance in _instances(result) for ref in instance["evidence"]},
+                             member_id=member_id)
     override_base = reverse("assessments:override", args=[studio.code])
 
     def walk(block: dict, teacher: str | None):
@@ -137,7 +143,9 @@ def decorate(result: dict, *, studio, office: bool, kind: str, year: str, member
             instance.setdefault("clause", rule.clause if rule else "")
             instance["status_label"] = STATUS_LABELS.get(instance["status"], instance["status"])
             instance["period_label"] = period_label(instance["period"])
-            instance["evidence_links"] = [{"ref": ref, "url": links.get(ref)} for ref in instance["evidence"]]
+            instance["evidence_links"] = [
+                {"ref": ref, "url": links[ref][0] if ref in links else None,
+                 "label": links[ref][1] if ref in links else ref} for ref in instance["evidence"]]
             override = instance.get("override")
             if override:
                 override["status_label"] = STATUS_LABELS.get(override["status"], override["status"])

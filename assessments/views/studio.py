@@ -7,6 +7,7 @@ table. Every other teacher gets 404, and the office-only actions (sign-off, over
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.services import DomainError
 from members.models import Teacher
-from studios.access import get_studio_for_user, is_office, require_office, studio_roles
+from studios.access import get_studio_for_user, is_office, require_office, studio_roles, today
 from studios.models import Cycle, Membership
 
 from .. import selectors, services
@@ -125,7 +126,7 @@ def studio_assessment(request, code):
         "studio": studio, "form": form, "kind": kind, "year": year, "kind_label": KIND_LABELS[kind],
         "result": result, "office": office, "sees_everyone": sees_everyone, "signoff": signoff, "diff": diff,
         "settings_used": settings_rows(result.get("settings")), "cycle": cycle,
-        "query": urlencode({"kind": kind, "year": year}),
+        "query": urlencode({"kind": kind, "year": year}), "period_not_ended": _period_not_ended(result),
         "reopen_year": school_year(year) if office and signoff else None,
     })
 
@@ -135,7 +136,8 @@ def _office_studio(request, code):
     return get_studio_for_user(request.user, code)
 
 
-INITIAL_GRADES = {"pass": "pass", "fail": "fail"}
+def _period_not_ended(result: dict) -> bool:
+    return today() < datetime.date.fromisoformat(result["period"]["end"])
 
 
 @login_required
@@ -149,20 +151,20 @@ def signoff_create(request, code):
     result = _load(studio, kind, year)
     decorate(result, studio=studio, office=True, kind=kind, year=year)
     previous = result.get("signoff") or {}
+    # Signing again shows the grades given before; a first sign-off preselects nothing.
     people = [{"teacher": member["teacher"], "name": member["name"],
-               "initial": previous.get("person_grades", {}).get(member["teacher"])
-               or INITIAL_GRADES.get(member.get("final_verdict", member["verdict"]))}
+               "initial": previous.get("person_grades", {}).get(member["teacher"])}
               for member in result["members"]]
-    team_verdict = result["team"].get("final_verdict", result["team"]["verdict"])
-    form = SignoffForm(request.POST or None, people=people, initial={
-        "grade": previous.get("grade") or INITIAL_GRADES.get(team_verdict), "comment": previous.get("comment", ""),
+    early = _period_not_ended(result)
+    form = SignoffForm(request.POST or None, people=people, early=early, initial={
+        "grade": previous.get("grade"), "comment": previous.get("comment", ""),
     })
     if request.method == "POST" and form.is_valid():
         try:
             services.signoff_create(
                 actor=request.user, studio=studio, school_year=school_year(year), kind=kind,
                 grade=form.cleaned_data["grade"], comment=form.cleaned_data["comment"],
-                person_grades=form.person_grades(),
+                person_grades=form.person_grades(), early_reason=form.cleaned_data.get("early_reason", ""),
             )
         except DomainError as error:
             form.add_error(None, str(error))
@@ -171,7 +173,8 @@ def signoff_create(request, code):
             return redirect(_studio_url(studio, kind, year))
     return render(request, "assessments/signoff_form.html", {
         "studio": studio, "kind": kind, "year": year, "kind_label": KIND_LABELS[kind], "form": form,
-        "result": result, "settings_used": settings_rows(result.get("settings")),
+        "result": result, "settings_used": settings_rows(result.get("settings")), "early": early,
+        "period_end": result["period"]["end"],
         "person_rows": [{"member": member, "field": form[form.person_field(member["teacher"])]}
                         for member in result["members"]],
     })
@@ -221,7 +224,8 @@ def override_create(request, code):
             messages.success(request, _("The override was recorded."))
             return redirect(_studio_url(studio, target["kind"], target["year"]))
     return render(request, "assessments/override_form.html", {
-        "studio": studio, "form": form, "instance": instance, "block": block, "target": target,
+        # Not "block": inside a template that name is Django's own {% block %} (it rendered as 「content（）」).
+        "studio": studio, "form": form, "instance": instance, "person": block, "target": target,
         "kind_label": KIND_LABELS[target["kind"]], "back": _studio_url(studio, target["kind"], target["year"]),
     })
 

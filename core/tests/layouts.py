@@ -94,6 +94,18 @@ LAYOUTS: dict[str, tuple[bytes, int]] = {
 }
 
 
+def _key(data: bytes) -> str:
+    """The layout's identity for the cache: its parts, less docProps (python-docx stamps the time there)."""
+    import zipfile
+
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in sorted(archive.namelist()):
+            if not name.startswith("docProps/"):
+                digest.update(name.encode() + archive.read(name))
+    return digest.hexdigest()[:16]
+
+
 def soffice() -> str | None:
     return shutil.which("soffice")
 
@@ -102,8 +114,7 @@ def converted(name: str, extension: str) -> bytes:
     """The layout saved by LibreOffice as .doc or .odt (a .wps is the .doc format under WPS's name)."""
     source, _count = LAYOUTS[name]
     target = "doc" if extension == "wps" else extension
-    key = hashlib.sha256(source).hexdigest()[:16]
-    cached = CACHE / f"{name}-{key}.{target}"
+    cached = CACHE / f"{name}-{_key(source)}.{target}"
     if not cached.exists():
         convert_all(target)
     return cached.read_bytes()
@@ -116,7 +127,7 @@ def convert_all(target: str) -> None:
         work = Path(folder)
         sources = []
         for name, (data, _count) in LAYOUTS.items():
-            key = hashlib.sha256(data).hexdigest()[:16]
+            key = _key(data)
             if not (CACHE / f"{name}-{key}.{target}").exists():
                 path = work / f"{name}-{key}.docx"
                 path.write_bytes(data)

@@ -24,7 +24,7 @@ def test_seed_demo_builds_a_lived_in_banner_once():
 
     out = StringIO()
     call_command("seed_demo", "--if-empty", stdout=out)
-    assert "not loaded" in out.getvalue()
+    assert "未载入演示数据" in out.getvalue()
     assert Studio.objects.count() == 8
 
 

@@ -165,3 +165,4 @@ def test_a_bulk_run_for_the_demos_schools_gives_every_teacher_a_first_login_pass
     assert not teachers.filter(user__must_change_password=False).exists()
     for account in issued:
         _first_login_is_forced_to_change(account.username, account.password)
+

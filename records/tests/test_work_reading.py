@@ -98,3 +98,37 @@ def test_a_text_document_is_counted_at_once_and_needs_no_worker(banner, years, k
     work = services.work_create(actor=member.user, teacher=member, studio=banner.a.studio, kind=Work.Kind.PAPER,
                                 title="论文", date=DAY, file=SimpleUploadedFile(f"a.{kind}", data), submit=True)
     assert (work.char_count, work.upload.conversion, work.upload.ocr_status) == (30, "", "")
+
+
+def test_after_a_refused_try_the_chosen_file_is_kept_for_the_next(banner, years, client_for):
+    from records.tests.samples import make_docx
+
+    member = banner.a.members[0]
+    client = client_for(member.user)
+    url = reverse("records:work_create")
+    form = {"kind": Work.Kind.PAPER, "title": "", "date": "2026-03-01", "studio": banner.a.studio.pk,
+            "action": "submit"}
+    refused = client.post(url, {**form, "file": SimpleUploadedFile("整本书阅读.docx", make_docx("研" * 40))})
+    assert refused.status_code == 200 and 'data-testid="pending-upload"' in refused.content.decode()
+    assert "整本书阅读.docx" in refused.content.decode()
+    kept = Upload.objects.get(original_name="整本书阅读.docx")
+    done = client.post(url, {**form, "title": "整本书阅读", "keep_pending": "1"})
+    work = Work.objects.get(title="整本书阅读")
+    assert done.status_code == 302 and work.char_count == 40 and work.upload.original_name == "整本书阅读.docx"
+    assert not Upload.objects.filter(pk=kept.pk).exists()  # the kept copy went once the work had its own
+
+
+def test_another_members_kept_file_cannot_be_claimed(banner, years, client_for):
+    from records.tests.samples import make_docx
+
+    url = reverse("records:work_create")
+    form = {"kind": Work.Kind.PAPER, "title": "", "date": "2026-03-01", "action": "draft"}
+    first = client_for(banner.a.members[0].user)
+    first.post(url, {**form, "studio": banner.a.studio.pk, "file": SimpleUploadedFile("a.docx", make_docx("研"))})
+    other = client_for(banner.a.members[1].user)
+    session = other.session
+    session["pending_uploads"] = {"records:work_create": str(Upload.objects.get(original_name="a.docx").pk)}
+    session.save()
+    other.post(url, {**form, "title": "偷来的", "studio": banner.a.studio.pk, "keep_pending": "1"})
+    work = Work.objects.get(title="偷来的")
+    assert work.upload is None

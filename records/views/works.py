@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments.models import RuleSettings
+from core import pending as pending_uploads
 from core.services import DomainError, audit_trail
+from core.uploads import WRITING
 from studios.access import can_view_personal_record, require_office, today
 from studios.models import Studio
 
@@ -32,8 +34,14 @@ def _get_own_work(user, pk) -> Work:
 
 
 def _work_saved_message(request, work: Work) -> None:
-    info = selectors.annotate_works([work])[0].counts_for
+    # A .doc/.wps is counted once the transaction has committed (by the worker, or at once without one): the
+    # message tells the count as it now stands, or that it is still being worked out.
+    work = Work.objects.select_related("upload", "studio", "teacher").get(pk=work.pk)
     parts = [_("Saved as a draft.") if work.status == Work.Status.DRAFT else _("Submitted.")]
+    if work.upload is not None and work.upload.conversion == work.upload.Conversion.PENDING:
+        messages.info(request, " ".join([*parts, _("The file's character count is being worked out.")]))
+        return
+    info = selectors.annotate_works([work])[0].counts_for
     if info.chars:
         parts.append(info.chars)
     parts.append(info.text)
@@ -49,19 +57,31 @@ def work_create(request):
         raise Http404
     form = WorkForm(request.POST or None, request.FILES or None, studios=studios,
                     initial={"date": today(), "kind": request.GET.get("kind", Work.Kind.PAPER)})
+    key = "records:work_create"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             work = services.work_create(actor=request.user, teacher=teacher, studio=data["studio"], kind=data["kind"],
-                                        title=data["title"], date=data["date"], file=data["file"],
+                                        title=data["title"], date=data["date"],
+                                        file=pending_uploads.chosen_file(request, key, data["file"]),
                                         char_count=data["char_count"], submit=request.POST.get("action") == "submit")
         except (DomainError, ValidationError) as error:
             add_error(form, error)
         else:
+            pending_uploads.forget(request, key)
             _work_saved_message(request, work)
             return redirect("records:work", pk=work.pk)
     return render(request, "records/work_form.html", {"form": form, "title": _("Record a work"),
-                                                      "rules": RuleSettings.current()})
+                                                      "rules": RuleSettings.current(),
+                                                      "pending": _kept_file(request, key)})
+
+
+def _kept_file(request, key):
+    """After a refused try, the chosen file is kept for the next one; a fresh visit to the form starts clean."""
+    if request.method != "POST":
+        pending_uploads.forget(request, key)
+        return None
+    return pending_uploads.keep(request, key, request.FILES.get("file"), WRITING)
 
 
 @login_required
@@ -89,19 +109,23 @@ def work_edit(request, pk):
                "char_count": work.char_count if work.char_count_source == Work.CountSource.MANUAL else None}
     form = WorkForm(request.POST or None, request.FILES or None, studios=studios | Studio.objects.filter(
         pk=work.studio_id), initial=initial)
+    key = f"records:work_edit:{work.pk}"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             work = services.work_update(actor=request.user, work=work, studio=data["studio"], kind=data["kind"],
-                                        title=data["title"], date=data["date"], file=data["file"],
+                                        title=data["title"], date=data["date"],
+                                        file=pending_uploads.chosen_file(request, key, data["file"]),
                                         char_count=data["char_count"], submit=request.POST.get("action") == "submit")
         except (DomainError, ValidationError) as error:
             add_error(form, error)
         else:
+            pending_uploads.forget(request, key)
             _work_saved_message(request, work)
             return redirect("records:work", pk=work.pk)
     return render(request, "records/work_form.html", {"form": form, "work": work, "title": _("Edit the work"),
-                                                      "rules": RuleSettings.current()})
+                                                      "rules": RuleSettings.current(),
+                                                      "pending": _kept_file(request, key)})
 
 
 @login_required

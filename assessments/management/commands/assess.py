@@ -27,7 +27,7 @@ def _json(value, **options) -> str:
 
 
 class Command(BaseCommand):
-    help = "Print the annual or cycle assessment of one studio or of every studio as JSON."
+    help = "以 JSON 输出一个或全部工作室的年度考核或周期考核结果。"
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group(required=True)
@@ -44,13 +44,13 @@ class Command(BaseCommand):
         try:
             start_year = SchoolYear.parse_label(options["year"])
         except ValueError:
-            raise CommandError(f"Unknown school year {options['year']!r}: write it like 2024-2025.") from None
+            raise CommandError(f"学年“{options['year']}”无法识别：请写成 2024-2025 这样。") from None
         as_of = timezone.localdate()
         if options["as_of"]:
             try:
                 as_of = datetime.date.fromisoformat(options["as_of"])
             except ValueError:
-                raise CommandError(f"Bad --as-of date {options['as_of']!r}: write it like 2025-09-30.") from None
+                raise CommandError(f"--as-of 日期“{options['as_of']}”无法识别：请写成 2025-09-30 这样。") from None
         kind = CYCLE if options["cycle"] else ANNUAL
         school_year = SchoolYear.objects.filter(start_year=start_year).first() or SchoolYear(
             start_year=start_year, **SchoolYear.default_dates(start_year))
@@ -60,12 +60,12 @@ class Command(BaseCommand):
             return
         studio = Studio.objects.filter(code=options["studio"]).first()
         if studio is None:
-            raise CommandError(f"Unknown studio {options['studio']!r}.")
+            raise CommandError(f"没有编号为“{options['studio']}”的工作室。")
         results = list(iter_assessment_results(studios=[studio], school_year=school_year, kind=kind, as_of=as_of))
         if not results:
             cycles = ", ".join(c.label for c in Cycle.objects.filter(studio=studio).select_related("start_year"))
-            raise CommandError(f"The school year {school_year.label} is not in a cycle of studio {studio.code} "
-                               f"(its cycles: {cycles or 'none'}).")
+            raise CommandError(f"{school_year.label} 学年不在工作室 {studio.code} 的工作周期内"
+                               f"（其工作周期：{cycles or '无'}）。")
         self.stdout.write(_json(results[0], indent=2))
 
     def _all(self, school_year, kind, as_of):
@@ -73,7 +73,7 @@ class Command(BaseCommand):
                                           as_of=as_of)
         first = next(results, None)
         if first is None:
-            raise CommandError(f"No studio has a cycle containing the school year {school_year.label}.")
+            raise CommandError(f"没有工作室的工作周期包含 {school_year.label} 学年。")
         write = self.stdout.write
         write("[\n" + _json(first, separators=(",", ":")), ending="")
         for result in results:

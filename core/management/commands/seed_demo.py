@@ -26,7 +26,7 @@ def demo_modules():
 
 
 class Command(BaseCommand):
-    help = "Load the demo banner: 8 studios with hosts, members, titles and two years of records."
+    help = "载入演示数据：8 个工作室及其主持人、成员、荣誉和两年的记录。"
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when studios already exist.")
@@ -35,12 +35,12 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty=False, seed=2024, **options):
         if Studio.objects.exists():
             if if_empty:
-                self.stdout.write("The database already holds studios; demo not loaded.")
+                self.stdout.write("数据库中已有工作室，未载入演示数据。")
                 return
-            self.stderr.write("The database already holds studios; run on an empty database.")
+            self.stderr.write("数据库中已有工作室：请在空数据库上运行。")
             raise SystemExit(1)
         ctx = SimpleNamespace(rng=random.Random(seed), today=timezone.localdate(), stdout=self.stdout)
         with transaction.atomic():
             for module in demo_modules():
                 module.seed(ctx)
-        self.stdout.write(self.style.SUCCESS("Demo banner loaded."))
+        self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
