@@ -136,7 +136,7 @@ def test_the_page_links_the_evidence_that_counted_and_says_why_the_rest_did_not(
 def test_the_page_shows_the_settings_the_result_used(banner, client_for):
     RuleSettings.objects.update_or_create(pk=1, defaults={"paper_min_chars": 1500})
     page = client_for(banner.a.host.user).get(studio_url(banner), QUERY).content.decode()
-    assert "研究论文最低字数: <strong>1500</strong>" in page
+    assert "研究论文最低字数：<strong>1500</strong>" in page
 
 
 def test_a_cycle_result_offers_renewal_dissolution_and_removal_to_the_office(banner, client_for):
