@@ -178,6 +178,23 @@ def test_the_leave_date_is_an_active_day(load, assess, left, year):
     assert member_rule(result, "T-004", "I-REFLECTION", "2022-2023")["status"] == year
 
 
+def test_a_member_who_left_and_came_back_is_active_on_the_days_of_both_memberships(load, assess):
+    ledger = studio_world()
+    ledger.teacher("T-004", "回来", "1985-01-01")
+    ledger.member(STUDIO, "T-004", "2022-09-01", "2022-12-31")   # 122 days
+    ledger.member(STUDIO, "T-004", "2023-03-01")                 # and 184: 306 of the year's 365
+    ledger.teacher("T-005", "两段", "1985-01-01")
+    ledger.member(STUDIO, "T-005", "2022-09-01", "2022-11-30")   # 91 days
+    ledger.member(STUDIO, "T-005", "2023-07-01")                 # and 62: 153, less than half
+    load(ledger)
+    result = assess(STUDIO, "2022-2023", as_of="2023-06-01")
+    assert [block["teacher"] for block in result["members"]] == [HOST, YOUNG, SENIOR, "T-004", "T-005"]
+    assert member_rule(result, "T-004", "I-REFLECTION", "2022-2023")["status"] == "pending"
+    assert member_rule(result, "T-004", "I-PAPER", "2022-2023-1")["status"] == "not_met"   # 122 of 153 days
+    assert member_rule(result, "T-005", "I-REFLECTION", "2022-2023")["status"] == "not_applicable"
+    assert member_rule(result, "T-005", "I-PAPER", "2022-2023-1")["status"] == "not_met"   # 91 of 153 days
+
+
 def test_as_of_defaults_to_today_in_asia_shanghai(load):
     load(studio_world())
     run = manage("assess", "--studio", STUDIO, "--year", "2022-2023", "--format", "json")

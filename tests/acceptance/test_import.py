@@ -70,6 +70,34 @@ def test_a_row_whose_key_exists_updates_that_record(load, assess):
     assert member_rule(assess(STUDIO, Y, as_of="2023-01-31"), YOUNG, "I-PAPER", f"{Y}-1")["evidence"] == ["W-01"]
 
 
+def test_codes_typed_as_numbers_are_codes(load, assess):
+    ledger = Ledger()
+    ledger.add("教师", 教师编号=1001, 姓名="数字编号", 出生日期=d("1980-01-01"))
+    ledger.add("教师", 教师编号=1002, 姓名="数字成员", 出生日期=d("1990-01-01"))
+    ledger.add("工作室", 工作室编号="WS-09", 名称="数字工作室", 周期开始学年=Y, 主持人教师编号=1001)
+    ledger.add("成员", 工作室编号="WS-09", 教师编号=1001, 角色="主持人", 加入日期=d("2022-09-01"))
+    ledger.add("成员", 工作室编号="WS-09", 教师编号=1002, 角色="成员", 加入日期=d("2022-09-01"))
+    ledger.add("成果", 成果编号=501, 教师编号=1002, 工作室编号="WS-09", 类型="论文", 标题="数字", 日期=d("2022-10-01"),
+               字数=2000)
+    load(ledger)
+    result = assess("WS-09", Y, as_of="2023-01-31")
+    assert [block["teacher"] for block in result["members"]] == ["1001", "1002"]
+    assert member_rule(result, "1002", "I-PAPER", f"{Y}-1")["evidence"] == ["501"]
+
+
+def test_a_dry_run_counts_updates_and_changes_nothing(load, run_import, assess):
+    ledger = studio_world()
+    ledger.work("W-01", YOUNG, STUDIO, "论文", "2022-10-01", 1500)
+    load(ledger)
+    ledger.rows["成果"][0]["字数"] = 2600
+    ledger.work("W-02", SENIOR, STUDIO, "论文", "2022-10-02", 2600)
+    dry = run_import(ledger, dry_run=True)
+    assert dry.status == 0 and counts(dry)["成果"] == (1, 1, 0)
+    result = assess(STUDIO, Y, as_of="2023-01-31")
+    assert member_rule(result, YOUNG, "I-PAPER", f"{Y}-1")["status"] == "not_met"
+    assert member_rule(result, SENIOR, "I-PAPER", f"{Y}-1")["status"] == "not_met"
+
+
 def test_an_error_anywhere_writes_nothing_and_every_error_is_reported_by_sheet_row_and_column(run_import):
     ledger = studio_world()
     ledger.add("教师", 教师编号="T-004", 姓名="错日", 出生日期="1985-13-01")                     # 教师 row 5

@@ -236,6 +236,14 @@ def test_an_overdue_task_is_not_met_before_the_year_ends_and_one_not_yet_due_is_
     check(result, SENIOR, "I-TASKS", Y, "pending")
 
 
+def test_a_task_is_overdue_only_after_its_due_day(load, assess):
+    ledger = studio_world()
+    ledger.task("K-01", STUDIO, YOUNG, "2022-10-31")
+    load(ledger)
+    check(assess(STUDIO, Y, as_of="2022-10-31"), YOUNG, "I-TASKS", Y, "pending")
+    check(assess(STUDIO, Y, as_of="2022-11-01"), YOUNG, "I-TASKS", Y, "not_met")
+
+
 def test_a_task_given_to_several_people_is_each_ones_own(load, assess):
     ledger = studio_world()
     ledger.task("K-01", STUDIO, YOUNG, "2022-10-31", done="2022-10-20")

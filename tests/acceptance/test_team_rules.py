@@ -404,3 +404,43 @@ def test_an_activity_held_banner_wide_without_a_filing_is_named_by_every_rule_it
     for teacher in MEMBERS:
         attendance = member_rule(result, teacher, "I-ATTENDANCE", Y)
         assert attendance["required"] == 0 and attendance["status"] == "met", attendance   # none of them required
+
+
+@pytest.mark.parametrize("rule, period, kind, year", [
+    ("T-PLAN", Y, "年度工作计划", Y), ("T-SUMMARY", Y, "年度总结", Y),
+    ("T-TRAINING-PLAN", "cycle", "培养计划", Y), ("T-REPORT", "cycle", "研究报告", Y),
+])
+def test_a_yes_no_rule_requires_1_and_counts_0_or_1(load, assess, rule, period, kind, year):
+    ledger = studio_world()
+    studio_world(ledger, studio="WS-02", teachers=False)
+    ledger.document("D-01", "WS-02", kind, year, "2023-06-01")
+    load(ledger)
+    check(assess(STUDIO, Y, cycle=True, as_of="2025-12-31"), rule, period, "not_met", required=1, actual=0)
+    check(assess("WS-02", Y, cycle=True, as_of="2025-12-31"), rule, period, "met", required=1, actual=1,
+          evidence=["D-01"])
+
+
+def test_the_office_moves_the_start_of_semester_2_and_the_records_follow(load, assess, client):
+    from members.models import User
+    from studios.models import SchoolYear
+
+    ledger = studio_world()
+    ledger.work("W-01", YOUNG, STUDIO, "论文", "2023-02-10", 2000)
+    ledger.filed("A-01", STUDIO, "报告会", "2023-02-15", approved="2023-02-01")
+    load(ledger)
+    before = assess(STUDIO, Y, as_of="2023-08-31")
+    assert member_rule(before, YOUNG, "I-PAPER", S2)["evidence"] == ["W-01"]
+    check(before, "T-PUBLIC-LECTURE", S2, "met", evidence=["A-01"])
+
+    client.force_login(User.objects.create_user(username="acc-calendar", password="Acc-Calendar-2026",
+                                                role=User.Role.OFFICER))
+    year = SchoolYear.objects.get(start_year=2022)
+    response = client.post(f"/studios/calendar/{year.pk}/", {
+        "start": "2022-09-01", "semester2_start": "2023-02-20", "end": "2023-08-31"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = assess(STUDIO, Y, as_of="2023-08-31")
+    assert member_rule(after, YOUNG, "I-PAPER", S1)["evidence"] == ["W-01"]
+    assert member_rule(after, YOUNG, "I-PAPER", S2)["status"] == "not_met"
+    check(after, "T-PUBLIC-LECTURE", S1, "met", evidence=["A-01"])
+    check(assess(STUDIO, Y, as_of="2023-02-18"), "T-STUDY", S1, "pending")   # semester 1 now ends on 02-19
+    check(assess(STUDIO, Y, as_of="2023-02-19"), "T-STUDY", S1, "not_met")

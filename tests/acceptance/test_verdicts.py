@@ -189,3 +189,27 @@ def test_an_override_needs_a_reason_and_an_officer(load, assess, client, officer
     result = assess(STUDIO, Y, as_of="2023-09-30")
     assert "override" not in team_rule(result, "T-OUTREACH", Y) or not team_rule(result, "T-OUTREACH", Y)["override"]
     assert result["team"]["final_verdict"] == "fail"
+
+
+def test_a_signed_off_year_takes_no_new_records_from_a_ledger(load, run_import, assess, client, officer):
+    load(good_year(studio_world(), Y))
+    client.force_login(officer)
+    people = {f"person_{teacher}": "pass" for teacher in (HOST, *MEMBERS)}
+    response = client.post(f"/assessments/studio/{STUDIO}/signoff/", {"kind": "annual", "year": Y, "grade": "pass",
+                                                                      "comment": "材料齐全", **people})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    computed = assess(STUDIO, Y, as_of="2023-09-30")
+    from .ledger import Ledger
+
+    late = Ledger()
+    late.work("W-LATE", YOUNG, STUDIO, "反思总结", "2023-03-01", 1200)     # dated inside the signed-off year
+    run = run_import(late)
+    assert run.status != 0
+    assert any("成果" in line and "2" in line and any("\u4e00" <= c <= "\u9fff" for c in line.split("成果", 1)[1])
+               for line in run.err.splitlines()), run.err
+    assert assess(STUDIO, Y, as_of="2023-09-30") == computed
+    next_year = Ledger()
+    next_year.work("W-NEXT", YOUNG, STUDIO, "反思总结", "2023-09-10", 1200)  # the next year is open
+    assert run_import(next_year).status == 0
+    assert member_rule(assess(STUDIO, "2023-2024", as_of="2024-08-31"), YOUNG, "I-REFLECTION", "2023-2024")[
+        "evidence"] == ["W-NEXT"]
