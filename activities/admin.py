@@ -1,23 +1,23 @@
 from django.contrib import admin
 
+from records.admin import CountingRecordAdmin, CountingRecordInline
+
 from .models import Activity, ActivityPhoto, Attendance, DocumentNumberCounter, Filing
 
 
-class FilingInline(admin.StackedInline):
+class FilingInline(CountingRecordInline):
     model = Filing
-    extra = 0
     readonly_fields = ["status", "submitted_at", "decided_at", "decided_by", "approved_on", "doc_year", "doc_seq",
                        "doc_number"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(CountingRecordInline):
     model = Attendance
-    extra = 0
     autocomplete_fields = ["teacher"]
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(CountingRecordAdmin):
     list_display = ["title", "studio", "kind", "scope", "date", "status", "held_without_filing"]
     list_filter = ["status", "scope", "kind", "studio"]
     search_fields = ["title", "code", "studio__code", "studio__name"]
@@ -29,7 +29,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Filing)
-class FilingAdmin(admin.ModelAdmin):
+class FilingAdmin(CountingRecordAdmin):
     """Filings change state only through the services (audit trail, numbering); the admin shows them."""
 
     list_display = ["activity", "status", "doc_number", "approved_on", "decided_by"]
@@ -40,7 +40,7 @@ class FilingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(CountingRecordAdmin):
     list_display = ["activity", "teacher", "status"]
     list_filter = ["status"]
     search_fields = ["activity__title", "teacher__name", "teacher__code"]
@@ -49,12 +49,12 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivityPhoto)
-class ActivityPhotoAdmin(admin.ModelAdmin):
+class ActivityPhotoAdmin(CountingRecordAdmin):
     list_display = ["activity", "upload"]
     raw_id_fields = ["activity", "upload"]
 
 
 @admin.register(DocumentNumberCounter)
-class DocumentNumberCounterAdmin(admin.ModelAdmin):
+class DocumentNumberCounterAdmin(CountingRecordAdmin):
     list_display = ["year", "last_seq"]
     readonly_fields = ["year", "last_seq"]

@@ -18,12 +18,17 @@ from studios.models import Membership
 from .models import Activity, Attendance, Filing, SignIn
 
 FILING = "filing"
-QUEUE_KINDS = [(FILING, _("Activity filing")), *StudioDocument.Kind.choices]
+# The office's verification of evidence (clarification 10) waits in the same queue.
+TITLE_CHECK, COUNT_CHECK, COPY_CHECK = "title", "count", "copy"
+CHECK_KINDS = [(TITLE_CHECK, _("Title to verify")), (COUNT_CHECK, _("Typed count to verify")),
+               (COPY_CHECK, _("Possible near-copy"))]
+QUEUE_KINDS = [(FILING, _("Activity filing")), *StudioDocument.Kind.choices, *CHECK_KINDS]
 QUEUE_STATES = [
     ("submitted", _("Awaiting the office")),
     ("returned", _("Returned")),
     ("draft", _("Draft")),
     ("withdrawn", _("Withdrawn")),
+    ("pending", _("Awaiting verification")),
 ]
 OFFICE_STATES = ("submitted",)
 HOST_STATES = ("draft", "returned", "withdrawn")
@@ -140,14 +145,25 @@ class QueueItem:
     url: str
     upload: object
     comment: str
+    detail: str = ""  # what the officer checks: the typed count and what was recognised, the share in common
+    compare_url: str = ""
 
     @property
     def is_filing(self) -> bool:
         return self.kind == FILING
 
     @property
+    def is_check(self) -> bool:
+        return self.kind in CHECKS
+
+    @property
+    def target(self) -> str:
+        """The queue_decide target of the item."""
+        return self.kind if self.is_check else ("filing" if self.is_filing else "document")
+
+    @property
     def key(self) -> str:
-        return f"{'filing' if self.is_filing else 'document'}-{self.obj.pk}"
+        return f"{self.target}-{self.obj.pk}"
 
 
 def filing_item(filing: Filing, day: datetime.date) -> QueueItem:
@@ -209,6 +225,8 @@ def review_queue(*, user, studio_id: int | None = None, kind: str = "", state: s
         if studio_id:
             documents = documents.filter(studio_id=studio_id)
         items.extend(document_item(document, day) for document in documents)
+    if office and (not state or state == PENDING_CHECK) and kind in ("", *CHECKS):
+        items.extend(check_items(kind=kind, studio_id=studio_id))
     items.sort(key=lambda item: (item.urgent_on or datetime.date.max, item.studio.code, item.key))
     return items
 
@@ -227,7 +245,104 @@ def queue_counts(user) -> dict[str, int]:
         documents = documents.filter(studio_id__in=studio_ids)
     filing_counts = filings.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(activity__date__lt=day)))
     document_counts = documents.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=day)))
+    checks = len(check_items()) if office else 0
     return {
-        "total": filing_counts["total"] + document_counts["total"],
+        "total": filing_counts["total"] + document_counts["total"] + checks,
         "overdue": filing_counts["overdue"] + document_counts["overdue"],
+        "checks": checks,
     }
+
+
+# --- the office's verification of evidence (clarification 10) -------------------------------------------------
+
+CHECKS = {TITLE_CHECK, COUNT_CHECK, COPY_CHECK}
+PENDING_CHECK = "pending"
+
+
+def _check_label(kind: str) -> str:
+    return str(dict(CHECK_KINDS)[kind])
+
+
+def title_item(title, studio) -> QueueItem:
+    """A title waiting for verification, with its certificate to look at beside it."""
+    return QueueItem(
+        kind=TITLE_CHECK, obj=title, studio=studio, title=f"{title.teacher.name} · {title}",
+        kind_label=_check_label(TITLE_CHECK), state=title.check_status, state_label=title.get_check_status_display(),
+        urgent_on=title.awarded_on, overdue=False,
+        url=reverse("members:teacher", kwargs={"code": title.teacher.code}), upload=title.certificate,
+        comment=title.check_comment,
+        detail=str(_("Awarded %(day)s; no certificate attached") if title.certificate_id is None
+                   else _("Awarded %(day)s")) % {"day": title.awarded_on.isoformat()},
+    )
+
+
+def count_item(work) -> QueueItem:
+    """A count typed by hand for a scan, with the file to read beside it."""
+    upload = work.upload
+    if upload is not None and upload.ocr_status == "done":
+        recognised = _("recognised in the scan: %(count)s") % {"count": f"{upload.ocr_chars or 0:,}"}
+    else:
+        recognised = _("no text could be recognised")
+    return QueueItem(
+        kind=COUNT_CHECK, obj=work, studio=work.studio, title=f"{work.teacher.name} · {work.title}",
+        kind_label=_check_label(COUNT_CHECK), state=work.count_check, state_label=work.get_count_check_display(),
+        urgent_on=work.date, overdue=False, url=reverse("records:work", kwargs={"pk": work.pk}), upload=upload,
+        comment=work.check_comment,
+        detail=str(_("Typed: %(typed)s characters; %(recognised)s")) % {"typed": f"{work.char_count or 0:,}",
+                                                                       "recognised": recognised},
+    )
+
+
+def copy_item(work) -> QueueItem:
+    """A work that shares much of its text with another work of the banner: both texts side by side."""
+    other = work.copy_of
+    return QueueItem(
+        kind=COPY_CHECK, obj=work, studio=work.studio, title=f"{work.teacher.name} · {work.title}",
+        kind_label=_check_label(COPY_CHECK), state=work.copy_check, state_label=work.get_copy_check_display(),
+        urgent_on=work.date, overdue=False, url=reverse("records:work", kwargs={"pk": work.pk}), upload=work.upload,
+        comment=work.check_comment,
+        detail=str(_("%(share)s of its text is also in “%(title)s” (%(ref)s, %(author)s, %(studio)s)")) % {
+            "share": f"{(work.copy_similarity or 0):.0%}", "title": other.title if other else "—",
+            "ref": other.ref if other else "", "author": other.teacher.name if other else "",
+            "studio": other.studio.name if other else ""},
+        compare_url=reverse("records:work_compare", kwargs={"pk": work.pk}),
+    )
+
+
+def check_items(*, kind: str = "", studio_id: int | None = None) -> list[QueueItem]:
+    """Titles, typed counts and near-copies waiting for the office, in a fixed number of queries."""
+    from members.models import Title
+    from records import selectors as record_selectors
+    from studios.models import Membership
+
+    items: list[QueueItem] = []
+    if kind in ("", TITLE_CHECK):
+        titles = Title.objects.filter(check_status=Title.Check.PENDING).select_related("teacher", "certificate")
+        if studio_id:
+            titles = titles.filter(teacher__memberships__studio_id=studio_id).distinct()
+        titles = list(titles.order_by("awarded_on", "pk"))
+        studios = {}
+        for membership in (Membership.objects.filter(teacher_id__in={t.teacher_id for t in titles})
+                           .select_related("studio").order_by("-joined_on")):
+            if studio_id and membership.studio_id != studio_id:
+                continue
+            studios.setdefault(membership.teacher_id, membership.studio)
+        items.extend(title_item(t, studios[t.teacher_id]) for t in titles if t.teacher_id in studios)
+    if kind in ("", COUNT_CHECK):
+        items.extend(count_item(w) for w in record_selectors.counts_to_verify()
+                     if not studio_id or w.studio_id == studio_id)
+    if kind in ("", COPY_CHECK):
+        items.extend(copy_item(w) for w in record_selectors.copies_to_verify()
+                     if not studio_id or w.studio_id == studio_id)
+    return items
+
+
+def check_item(kind: str, obj) -> QueueItem:
+    """One verification item again, after a decision (the row the queue swaps in)."""
+    if kind == TITLE_CHECK:
+        from studios.models import Membership
+
+        membership = Membership.objects.filter(teacher=obj.teacher).select_related("studio") \
+            .order_by("-joined_on").first()
+        return title_item(obj, membership.studio if membership else None)
+    return count_item(obj) if kind == COUNT_CHECK else copy_item(obj)

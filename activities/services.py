@@ -9,6 +9,7 @@ the UPDATE's row count catches it.
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from django.utils.translation import gettext as _
 from core.models import Notification, Upload
 from core.services import DomainError, audit_record, notification_send, upload_create, upload_discard
 from core.uploads import SCAN, WRITING, check_upload
+from records.services.duties import require_active_in, require_independent_officer
+from records.services.frozen import guard_frozen
 from studios.access import is_office, today
 from studios.models import Membership, SchoolYear, Studio
 from studios.selectors import host_users, office_users
@@ -44,8 +47,13 @@ def _store(*, file, accept, actor, studio, count_text=False) -> Upload:
                          visibility=Upload.Visibility.STUDIO, count_text=count_text)
 
 
-def _lock_activity(activity: Activity) -> Activity:
-    return Activity.objects.select_for_update().select_related("studio").get(pk=activity.pk)
+def _lock_activity(activity: Activity, *, actor=None) -> Activity:
+    """Lock the activity's row; refuse a write while its day is in a frozen year of the studio (clarification 10)
+    or by someone who has left the studio."""
+    locked = Activity.objects.select_for_update().select_related("studio").get(pk=activity.pk)
+    require_active_in(actor, locked.studio)
+    guard_frozen(studio=locked.studio, days=[locked.date])
+    return locked
 
 
 # --- activities ----------------------------------------------------------------------------------------------
@@ -69,6 +77,8 @@ def activity_create(*, actor, studio: Studio, title: str, kind: str, scope: str,
     if not (title or "").strip():
         raise DomainError(_("Please give a title."))
     _check_presenter(kind, organiser)
+    require_active_in(actor, studio)
+    guard_frozen(studio=studio, days=[date])
     plan = _store(file=plan_file, accept=WRITING, actor=actor, studio=studio) if plan_file is not None else None
     activity = Activity.objects.create(
         studio=studio, title=title.strip(), kind=kind, scope=scope, date=date, start_time=start_time,
@@ -98,7 +108,8 @@ def activity_update(*, actor, activity: Activity, plan_file=None, submit_filing:
 
 
 def _activity_update(*, actor, activity: Activity, plan_file=None, **fields) -> Activity:
-    activity = _lock_activity(activity)
+    activity = _lock_activity(activity, actor=actor)
+    guard_frozen(studio=activity.studio, days=[fields.get("date")])
     if activity.status != Activity.Status.PLANNED:
         raise DomainError(_("Only a planned activity can be changed."))
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -142,7 +153,7 @@ def _activity_update(*, actor, activity: Activity, plan_file=None, **fields) -> 
 def activity_mark_held(*, actor, activity: Activity, confirm_unfiled: bool = False) -> Activity:
     """Planned → held. A 全旗 activity without a filing approved in time needs an explicit confirmation and is then
     kept as 未经备案: per 十五 it does not count."""
-    activity = _lock_activity(activity)
+    activity = _lock_activity(activity, actor=actor)
     if activity.status != Activity.Status.PLANNED:
         raise DomainError(_("This activity is %(status)s; only a planned activity can be marked held.")
                           % {"status": activity.get_status_display()})
@@ -162,7 +173,7 @@ def activity_mark_held(*, actor, activity: Activity, confirm_unfiled: bool = Fal
 
 @transaction.atomic
 def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
-    activity = _lock_activity(activity)
+    activity = _lock_activity(activity, actor=actor)
     if activity.status != Activity.Status.PLANNED:
         raise DomainError(_("Only a planned activity can be cancelled."))
     if not (reason or "").strip():
@@ -181,7 +192,7 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
 def activity_record(*, actor, activity: Activity, summary: str | None = None, minutes_file=None,
                     signin_file=None, photo_files=()) -> Activity:
     """The record of a held activity: a short summary, minutes, the sign-in sheet scan and photos."""
-    activity = _lock_activity(activity)
+    activity = _lock_activity(activity, actor=actor)
     if activity.status != Activity.Status.HELD:
         raise DomainError(_("The record is kept once the activity has been held."))
     changed, discard = [], []
@@ -214,7 +225,7 @@ def activity_record(*, actor, activity: Activity, summary: str | None = None, mi
 
 @transaction.atomic
 def activity_photo_delete(*, actor, photo: ActivityPhoto) -> None:
-    activity = photo.activity
+    activity = _lock_activity(photo.activity, actor=actor)
     upload = photo.upload
     photo.delete()
     upload_discard(upload)
@@ -232,7 +243,7 @@ def attendance_roster(activity: Activity) -> list[Membership]:
 @transaction.atomic
 def attendance_record(*, actor, activity: Activity, exceptions: dict[int, str]) -> dict[str, int]:
     """One submit for the whole roster: everyone present unless listed in `exceptions` (teacher id → status)."""
-    activity = _lock_activity(activity)
+    activity = _lock_activity(activity, actor=actor)
     if activity.status != Activity.Status.HELD:
         raise DomainError(_("Attendance is recorded once the activity has been held."))
     roster = {membership.teacher_id for membership in attendance_roster(activity)}
@@ -337,8 +348,14 @@ def attendance_from_signins(activity: Activity, roster: list[Membership]) -> dic
 # --- filings (备案, 十五) -------------------------------------------------------------------------------------
 
 
-def _lock_filing(filing: Filing, expected: tuple[str, ...], *, decision: bool = False) -> Filing:
+def _lock_filing(filing: Filing, expected: tuple[str, ...], *, decision: bool = False, actor=None) -> Filing:
     locked = Filing.objects.select_for_update().select_related("activity__studio").get(pk=filing.pk)
+    studio = locked.activity.studio
+    if decision:
+        require_independent_officer(actor, studio)  # duties apart (clarification 10)
+    else:
+        require_active_in(actor, studio)
+    guard_frozen(studio=studio, days=[locked.activity.date])
     if locked.status not in expected:
         raise _wrong_state(locked, decision=decision)
     return locked
@@ -385,7 +402,7 @@ def _notify_office_submitted(filing: Filing, *, again: bool) -> None:
 @transaction.atomic
 def filing_submit(*, actor, filing: Filing) -> Filing:
     """Draft (or withdrawn) → awaiting review; the plan must be attached and the office is told."""
-    filing = _lock_filing(filing, (Filing.Status.DRAFT, Filing.Status.WITHDRAWN))
+    filing = _lock_filing(filing, (Filing.Status.DRAFT, Filing.Status.WITHDRAWN), actor=actor)
     activity = filing.activity
     if activity.status == Activity.Status.CANCELLED:
         raise DomainError(_("The activity was cancelled."))
@@ -400,7 +417,7 @@ def filing_submit(*, actor, filing: Filing) -> Filing:
 @transaction.atomic
 def filing_resubmit(*, actor, filing: Filing, comment: str = "") -> Filing:
     """Returned → awaiting review again, usually with a corrected plan."""
-    filing = _lock_filing(filing, (Filing.Status.RETURNED,))
+    filing = _lock_filing(filing, (Filing.Status.RETURNED,), actor=actor)
     if filing.activity.status == Activity.Status.CANCELLED:
         raise DomainError(_("The activity was cancelled."))
     _move(actor=actor, filing=filing, to=Filing.Status.SUBMITTED, action="filing.resubmit",
@@ -412,18 +429,33 @@ def filing_resubmit(*, actor, filing: Filing, comment: str = "") -> Filing:
 @transaction.atomic
 def filing_withdraw(*, actor, filing: Filing) -> Filing:
     """The host takes a submitted filing back before the office decides."""
-    filing = _lock_filing(filing, (Filing.Status.SUBMITTED,))
+    filing = _lock_filing(filing, (Filing.Status.SUBMITTED,), actor=actor)
     return _move(actor=actor, filing=filing, to=Filing.Status.WITHDRAWN, action="filing.withdraw")
 
 
+def document_number(year: int, seq: int) -> str:
+    return f"{settings.FILING_DOC_PREFIX}〔{year}〕{seq}号"
+
+
+def parse_document_number(number: str) -> tuple[int, int] | None:
+    """(year, sequence) of a number in the app's own form (乌教研发〔2025〕12号), else None."""
+    match = re.fullmatch(rf"{re.escape(settings.FILING_DOC_PREFIX)}〔(\d{{4}})〕(\d+)号", (number or "").strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
 def next_document_number(year: int) -> tuple[int, str]:
-    """The next number of the year, issued under a lock on the year's counter row (call inside a transaction)."""
+    """The next number of the year, issued under a lock on the year's counter row (call inside a transaction).
+
+    Document numbers are unique across the banner (clarification 9): a number already taken — by a filing the
+    ledger import brought in, say — is skipped, so an approval never collides with it."""
     DocumentNumberCounter.objects.bulk_create([DocumentNumberCounter(year=year)], ignore_conflicts=True)
     counter = DocumentNumberCounter.objects.select_for_update().get(year=year)
     used = Filing.objects.filter(doc_year=year).aggregate(top=Max("doc_seq"))["top"] or 0
     seq = max(counter.last_seq, used) + 1
+    while Filing.objects.filter(doc_number=document_number(year, seq)).exists():
+        seq += 1
     DocumentNumberCounter.objects.filter(pk=counter.pk).update(last_seq=seq)
-    return seq, f"{settings.FILING_DOC_PREFIX}〔{year}〕{seq}号"
+    return seq, document_number(year, seq)
 
 
 @transaction.atomic
@@ -431,7 +463,7 @@ def filing_approve(*, actor, filing: Filing, comment: str = "", on: datetime.dat
     """Awaiting review → approved, with the year's next document number. An approval dated after the activity is
     recorded but does not make the activity count (十五)."""
     _require_office(actor)
-    filing = _lock_filing(filing, (Filing.Status.SUBMITTED,), decision=True)
+    filing = _lock_filing(filing, (Filing.Status.SUBMITTED,), decision=True, actor=actor)
     day = on or today()
     seq, number = next_document_number(day.year)
     _move(actor=actor, filing=filing, to=Filing.Status.APPROVED, action="filing.approve",
@@ -453,7 +485,7 @@ def filing_return(*, actor, filing: Filing, comment: str) -> Filing:
     comment = (comment or "").strip()
     if not comment:
         raise DomainError(_("Please say why the filing is returned."))
-    filing = _lock_filing(filing, (Filing.Status.SUBMITTED,), decision=True)
+    filing = _lock_filing(filing, (Filing.Status.SUBMITTED,), decision=True, actor=actor)
     _move(actor=actor, filing=filing, to=Filing.Status.RETURNED, action="filing.return", comment=comment,
           decision=True, decided_at=timezone.now(), decided_by=actor, return_comment=comment)
     activity = filing.activity

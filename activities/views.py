@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.services import DomainError, audit_trail
+from members import services as member_services
+from members.models import Title
 from records import services as record_services
-from records.models import StudioDocument
+from records.models import StudioDocument, Work
 from studios.access import (
     can_manage_studio,
     get_managed_studio_for_user,
@@ -452,6 +454,8 @@ FILING_QUEUE_ACTIONS = {"approve", "return", "submit", "resubmit", "withdraw"}
 @require_POST
 def queue_decide(request, target, pk, action):
     """One row's action from the queue: htmx swaps the row; without JavaScript the queue page comes back."""
+    if target in selectors.CHECKS:
+        return _queue_check(request, target, pk, action)
     if target not in ("filing", "document"):
         raise Http404
     if action in ("approve", "return"):
@@ -484,6 +488,51 @@ def queue_decide(request, target, pk, action):
         item = selectors.filing_item(obj, day) if target == "filing" else selectors.document_item(obj, day)
         return render(request, "activities/_queue_row.html", {
             "item": item, "is_office": office, "row_error": error, "row_done": done, "decided": error is None,
+        })
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    target_url = request.POST.get("next", "")
+    if target_url and url_has_allowed_host_and_scheme(target_url, allowed_hosts={request.get_host()}):
+        return redirect(target_url)
+    return redirect(reverse("activities:queue"))
+
+
+CHECK_ACTIONS = {
+    selectors.TITLE_CHECK: (member_services.title_verify, member_services.title_decline),
+    selectors.COUNT_CHECK: (record_services.work_count_verify, record_services.work_count_decline),
+    selectors.COPY_CHECK: (record_services.work_copy_clear, record_services.work_copy_decline),
+}
+
+
+def _queue_check(request, target, pk, action):
+    """The office verifies or declines a title, a typed count or a near-copy (clarification 10)."""
+    require_office(request.user)
+    if action not in ("verify", "decline"):
+        raise Http404
+    if target == selectors.TITLE_CHECK:
+        obj = get_object_or_404(Title.objects.select_related("teacher", "certificate"), pk=pk)
+    else:
+        obj = get_object_or_404(Work.objects.select_related("studio", "teacher", "upload", "copy_of__teacher",
+                                                            "copy_of__studio"), pk=pk)
+    verify, decline = CHECK_ACTIONS[target]
+    comment = request.POST.get("comment", "").strip()[:2000]
+    error = None
+    try:
+        if action == "verify":
+            obj = verify(actor=request.user, comment=comment, **{"title" if target == "title" else "work": obj})
+        else:
+            obj = decline(actor=request.user, comment=comment, **{"title" if target == "title" else "work": obj})
+    except DomainError as exc:
+        error = str(exc)
+    done = None if error else (_("Verified: it counts.") if action == "verify"
+                               else _("Declined: it does not count, and the member is told why."))
+    if request.htmx:
+        obj.refresh_from_db()
+        return render(request, "activities/_queue_check_row.html", {
+            "item": selectors.check_item(target, obj), "is_office": True, "row_error": error, "row_done": done,
+            "decided": error is None,
         })
     if error:
         messages.error(request, error)

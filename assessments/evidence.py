@@ -117,14 +117,21 @@ WORK_KIND_LABELS = {
     "dev_plan": "发展规划",
 }
 # A work counts once it is handed in; drafts and returned works do not.
-WORK_STATUSES = ("draft", "submitted", "approved", "returned")
+# "declined": the office declined it as a near-copy of another work (clarification 10); it counts for nothing.
+WORK_STATUSES = ("draft", "submitted", "approved", "returned", "declined")
 WORK_STATUS_LABELS = {
     "draft": "草稿",
     "submitted": "已提交",
     "approved": "已通过",
     "returned": "退回",
+    "declined": "查重未通过",
 }
 COUNTED_WORK_STATUSES = frozenset({"submitted", "approved"})
+
+# Whether a work's 字数 can be trusted (clarification 10): the file's own count, a ledger's, or a typed count that
+# the office verified or text recognition (OCR) confirmed — "confirmed"; a typed count for a scan still waiting —
+# "unverified" (待核实); a typed count the office declined — "declined".
+COUNT_STATUSES = ("confirmed", "unverified", "declined")
 
 DOCUMENT_KINDS = (
     "work_plan",
@@ -308,6 +315,7 @@ class Title(NamedTuple):
     kind: str  # one of TITLE_KINDS
     level: str  # one of LEVELS
     awarded_on: date
+    verified: bool = True  # clarification 10: counts only once the office has verified it (待核实 until then)
 
 
 @dataclass(frozen=True)
@@ -367,6 +375,7 @@ class Work:
     char_count: int | None = None
     status: str = "submitted"
     title: str = ""
+    count_status: str = "confirmed"  # one of COUNT_STATUSES
 
 
 @dataclass(frozen=True)

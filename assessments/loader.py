@@ -20,6 +20,14 @@ Choices where the spec is silent:
 - A mentoring pair recorded without a studio belongs to the person, so it counts in every studio of the
   loaded set that the person is in; one recorded for a studio counts only there.
 
+What counts (regulation.md, clarifications 8 and 10):
+- A work is read for the studio it is filed under only, never for the author's other studio.
+- Titles are read with whether the office has verified them; a declined title is left out.
+- A work's count is "confirmed" when it came from the file or a ledger, or was typed by hand and then verified by
+  the office or confirmed by text recognition (``core.uploads.ocr_confirms``); a typed count still waiting is
+  "unverified", one the office declined "declined". A work the office declined as a near-copy has status
+  "declined" and counts for nothing.
+
 Narrowing (``annual_year``, ``as_of``) only leaves out records that no rule would read, so the result of
 the engine is the same as with the whole cycle loaded (test_loader checks this):
 - annual: activities, attendance, tasks, works (except development plans, a cycle rule) of that school
@@ -38,6 +46,8 @@ from typing import NamedTuple
 from django.db.models import Q, QuerySet
 
 from activities.models import Activity, Attendance
+from core.models import Upload
+from core.uploads import ocr_confirms
 from members.models import Title
 from records.models import (
     FundEntry,
@@ -83,6 +93,17 @@ def level_code(level: int) -> str:
 def _ref(code: str | None, prefix: str, pk: int) -> str:
     """CodedRecord.ref without a model instance: the ledger code, else "#W12"."""
     return code or f"#{prefix}{pk}"
+
+
+def count_status(source: str, check: str, typed: int | None, ocr: str, recognised: int | None) -> str:
+    """Whether a work's 字数 can be trusted (clarification 10): see the module docstring."""
+    if source != Work.CountSource.MANUAL or check == Work.Check.VERIFIED:
+        return "confirmed"
+    if check == Work.Check.DECLINED:
+        return "declined"
+    if ocr == Upload.Recognition.DONE and ocr_confirms(typed, recognised):
+        return "confirmed"
+    return "unverified"
 
 
 def _studio_filter(studios, field: str = "studio_id") -> Q:
@@ -211,12 +232,13 @@ def load_evidence(*, studios=None, cycle_start_years: Mapping[int, int] | None =
 
     # 2. titles
     titles: dict[int, list[ev.Title]] = defaultdict(list)
-    for tid, kind, level, awarded in (
+    for tid, kind, level, awarded, check in (
         Title.objects.filter(teacher_id__in=member_ids, awarded_on__lte=high)
+        .exclude(check_status=Title.Check.DECLINED)
         .order_by("awarded_on", "id")
-        .values_list("teacher_id", "kind", "level", "awarded_on")
+        .values_list("teacher_id", "kind", "level", "awarded_on", "check_status")
     ):
-        titles[tid].append(ev.Title(kind, level_code(level), awarded))
+        titles[tid].append(ev.Title(kind, level_code(level), awarded, check == Title.Check.VERIFIED))
 
     code_of = {tid: teacher[0] for tid, teacher in teachers.items()}.get
     cycle_years = {sid: frozenset(cycle.years) for sid, cycle in cycles.items()}
@@ -265,10 +287,11 @@ def load_evidence(*, studios=None, cycle_start_years: Mapping[int, int] | None =
     work_query = Q(date__gte=record_low, date__lte=record_dated_high)
     if annual_year is not None:
         work_query |= Q(kind=Work.Kind.DEV_PLAN, date__gte=low, date__lte=dated_high)
-    for pk, sid, code, tid, kind, day, chars, status, title in (
+    for pk, sid, code, tid, kind, day, chars, status, title, source, count_check, copy_check, ocr, ocr_chars in (
         Work.objects.filter(_studio_filter(ids)).filter(work_query)
         .order_by("date", "id")
-        .values_list("id", "studio_id", "code", "teacher_id", "kind", "date", "char_count", "status", "title")
+        .values_list("id", "studio_id", "code", "teacher_id", "kind", "date", "char_count", "status", "title",
+                     "char_count_source", "count_check", "copy_check", "upload__ocr_status", "upload__ocr_chars")
         .iterator(chunk_size=CHUNK)
     ):
         if kind == Work.Kind.DEV_PLAN:
@@ -281,7 +304,11 @@ def load_evidence(*, studios=None, cycle_start_years: Mapping[int, int] | None =
         teacher = code_of(tid)
         if teacher is None:
             continue
-        works[sid].append(ev.Work(code or f"#{Work.REF_PREFIX}{pk}", teacher, kind, day, chars, status, title))
+        works[sid].append(ev.Work(
+            code or f"#{Work.REF_PREFIX}{pk}", teacher, kind, day, chars,
+            "declined" if copy_check == Work.Check.DECLINED else status, title,
+            count_status(source, count_check, chars, ocr, ocr_chars),
+        ))
 
     # 6. research projects and 7. their participants
     participants: dict[int, list[str]] = defaultdict(list)

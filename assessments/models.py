@@ -75,6 +75,12 @@ class AssessmentSignoff(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                   verbose_name=_("signed by"))
     signed_at = models.DateTimeField(_("signed at"))
+    # Signing off freezes the period's records (clarification 10) until the office reopens it with a reason; the
+    # sign-off keeps saying so. Signing again after a reopening freezes it again.
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("reopened by"))
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
 
     class Meta:
         ordering = ["-school_year__start_year", "studio__code", "kind"]
@@ -86,6 +92,11 @@ class AssessmentSignoff(models.Model):
 
     def __str__(self):
         return f"{self.studio} {self.school_year} {self.get_kind_display()}: {self.get_grade_display()}"
+
+    @property
+    def freezes(self) -> bool:
+        """Whether the sign-off holds its period frozen: not reopened since it was (last) signed."""
+        return self.reopened_at is None or self.signed_at > self.reopened_at
 
 
 class RuleOverride(models.Model):

@@ -7,17 +7,33 @@ Individual rules: fn(evidence, person, period, as_of, settings) -> RuleResult
 period) before calling a rule. ``REGISTRY`` lists every rule once, in the order
 pages, exports and JSON show them.
 
+The clarifications of December 2026 (regulation.md, "Clarifications"), as the rules read them:
+1. A rule whose requirement is already broken for good (a task overdue or done late, an unexcused absence at a
+   100% attendance threshold, a disallowed expense) is ``not_met`` at once, before its period ends; the note
+   says why (``failed_for_good``).
+2. The "every …" rules (I-TASKS, I-ATTENDANCE, T-FUNDS, T-EVALUATION) are ``pending`` while their period runs
+   and nothing has broken them, and ``met`` once it has ended (``whole_period``). A period that has not begun is
+   ``pending`` for every rule that applies (``_result``).
+3. I-ATTENDANCE with every required activity excused: nothing was required, so ``met`` once the year ends.
+4. T-SUMMARY and T-REPORT: handed in by the period's last day + summary_grace_days; ``pending`` inside that window.
+5. T-EVALUATION scores the members active at least half of the year; ``not_applicable`` when there are none.
+6. Studio documents are matched by the school year or cycle they are for, not by the day they were written.
+7. A 全旗 activity held without an approved filing counts for no rule; every rule that would have counted it
+   names it in its note (``_held``, ``i_attendance``).
+8. A work counts for the studio it is filed under (the loader keeps each studio's works apart).
+10. Only trustworthy evidence counts: a title once the office has verified it (``Title.verified``); a typed 字数
+    once verified or confirmed by text recognition (``Work.count_status``); a work the office declined as a
+    near-copy counts for nothing (status ``declined``).
+
 Choices common to all rules where the spec is silent:
 - A record counts only if it is dated on or before the as-of date as well as
   inside the period: the assessment shows what was on record by that day, so
   moving the as-of date forward can only add evidence.
 - Records of the wrong status (activities not held, draft or returned works)
   never count; the note names them.
-- A rule whose requirement is already broken for good (a late task, a
-  disallowed expense, an unexcused absence at a 100% attendance threshold) is
-  ``not_met`` at once, even before its period ends: nothing later can repair it.
-- "All-of" rules whose later records can still break them (I-ATTENDANCE,
-  T-FUNDS) stay ``pending`` until their period ends, then become ``met``.
+- Applicability comes before time: the host's exemption from rules without ✱, a person active less than half of
+  a period, a studio with no young members or no member to score are ``not_applicable`` even in a period that
+  has not begun, since they follow from the roster, not from records still to come.
 """
 
 from __future__ import annotations
@@ -35,6 +51,8 @@ from .evidence import (
     COUNTED_WORK_STATUSES,
     DOCUMENT_STATUS_LABELS,
     FUND_CATEGORY_LABELS,
+    LEVEL_LABELS,
+    TITLE_KIND_LABELS,
     WORK_STATUS_LABELS,
     Activity,
     Period,
@@ -104,13 +122,16 @@ def _result(
 ) -> RuleResult:
     """Turn a rule's findings into a status per the spec's status table.
 
-    ``last_day`` overrides the period's end as the deadline (T-SUMMARY's grace).
-    ``whole_period`` rules are judged on the whole period, so they are only met
-    once it has ended; ``failed_for_good`` makes a rule not_met at once.
+    ``last_day`` overrides the period's end as the deadline (the +30 days of T-SUMMARY and T-REPORT, clarification
+    4). ``whole_period`` rules are judged on the whole period, so they are only met once it has ended
+    (clarification 2); ``failed_for_good`` makes a rule not_met at once (clarification 1). A period that has not
+    begun is pending whatever is on record (clarification 2).
     """
     deadline = last_day or period.end
     ended = period_ended(as_of, deadline)
-    if failed_for_good:
+    if as_of < period.start:
+        status = PENDING
+    elif failed_for_good:
         status = NOT_MET
     elif satisfied and (ended or not whole_period):
         status = MET
@@ -187,13 +208,28 @@ def _not_held_note(activity: Activity) -> str:
     )
 
 
+def unfiled(activity: Activity) -> str | None:
+    """Clarification 7: why a held 全旗 activity counts for no rule (it was held without an approved filing),
+    as the note of every rule that would otherwise have counted it; None when it may count."""
+    if activity.scope != BANNER:
+        return None
+    problem = filing_problem(activity)
+    return f"{activity.ref} {problem}" if problem else None
+
+
 def _held(activities, notes: list[str]):
+    """The held activities that may count: not cancelled or still planned, and no 全旗 activity without an
+    approved filing (clarification 7); a note for each one left out."""
     held = []
     for activity in activities:
-        if activity.status == "held":
-            held.append(activity)
-        else:
+        if activity.status != "held":
             notes.append(_not_held_note(activity))
+            continue
+        problem = unfiled(activity)
+        if problem:
+            notes.append(problem)
+            continue
+        held.append(activity)
     return held
 
 
@@ -213,14 +249,9 @@ def _count_activities(
     candidates = _activities_in(evidence, period, as_of, kinds, organiser)
     counted = []
     for activity in _held(candidates, notes):
-        if banner_filed_only:
-            if activity.scope != BANNER:
-                notes.append(f"{activity.ref} 非全旗活动")
-                continue
-            problem = filing_problem(activity)
-            if problem:
-                notes.append(f"{activity.ref} {problem}")
-                continue
+        if banner_filed_only and activity.scope != BANNER:
+            notes.append(f"{activity.ref} 非全旗活动")
+            continue
         counted.append(activity.ref)
     lacking = _shortfall(required, len(counted))
     return _result(
@@ -271,6 +302,10 @@ def _work_problem(work: Work, min_chars: int | None) -> str | None:
         return None
     if work.char_count is None:
         return "字数未知"
+    if work.count_status == "unverified":
+        return f"手填字数待核实（{work.char_count}）"
+    if work.count_status == "declined":
+        return f"手填字数核实未通过（{work.char_count}）"
     if work.char_count < min_chars:
         return f"字数不足（{work.char_count}/{min_chars}）"
     return None
@@ -372,15 +407,22 @@ def _cycle_labels(evidence: StudioEvidence) -> list[str]:
 # --- titles -----------------------------------------------------------------
 
 
-def _backbone_titles(person: Person, as_of: date) -> list[Title]:
-    """Backbone-or-above titles of banner level or above, awarded by the as-of date."""
+def _backbone_titles(person: Person, as_of: date, *, verified: bool = True) -> list[Title]:
+    """Backbone-or-above titles of banner level or above, awarded by the as-of date; only those the office has
+    verified (clarification 10), or with ``verified=False`` only those still waiting (待核实)."""
     return [
         t
         for t in person.titles
         if t.kind in BACKBONE_OR_ABOVE
         and level_rank(t.level) >= level_rank(BANNER)
         and t.awarded_on <= as_of
+        and t.verified == verified
     ]
+
+
+def _unverified_note(person: Person, titles: list[Title]) -> str:
+    shown = "、".join(f"{t.awarded_on.isoformat()} {LEVEL_LABELS[t.level]}{TITLE_KIND_LABELS[t.kind]}" for t in titles)
+    return f"{person.teacher} 称号待核实（{shown}）"
 
 
 def is_young(person: Person, cycle: Period, settings: Settings) -> bool:
@@ -435,7 +477,8 @@ def t_young_backbone(
 ) -> RuleResult:
     """（二十）2: ⌈n/3⌉ of the n young members hold a backbone-or-above title of banner level or above.
 
-    Titles awarded before the cycle count too ("hold"), up to the cycle's last day.
+    Titles awarded before the cycle count too ("hold"), up to the cycle's last day; only titles the office has
+    verified count, a title waiting for it is named in the note (待核实, clarification 10).
     Silent in the spec: a member without a birth date cannot be judged young and is left out (noted).
     """
     notes = [
@@ -452,8 +495,11 @@ def t_young_backbone(
         titles = [
             t for t in _backbone_titles(person, as_of) if t.awarded_on <= period.end
         ]
+        waiting = [t for t in _backbone_titles(person, as_of, verified=False) if t.awarded_on <= period.end]
         if titles:
             counted.append(person.teacher)
+        elif waiting:
+            notes.append(_unverified_note(person, waiting))
         else:
             notes.append(f"{person.teacher} 青年成员尚无旗级以上骨干称号")
     return _result(
@@ -469,9 +515,13 @@ def t_young_backbone(
     )
 
 
-def newly_cultivated(person: Person, cycle: Period, as_of: date) -> bool:
-    """A backbone-or-above title awarded inside the cycle while a member, higher than any held before it."""
+def newly_cultivated(person: Person, cycle: Period, as_of: date, *, verified: bool = True) -> bool:
+    """A backbone-or-above title awarded inside the cycle while a member, higher than any held before it.
+
+    With ``verified=False``: a title still waiting for the office would make the person newly cultivated."""
     titles = _backbone_titles(person, as_of)
+    if not verified:
+        titles = titles + _backbone_titles(person, as_of, verified=False)
     prior_rank = max(
         (level_rank(t.level) for t in titles if t.awarded_on < cycle.start), default=0
     )
@@ -488,7 +538,8 @@ def t_cultivate(
 ) -> RuleResult:
     """（九）: ≥ cultivate_min members newly awarded a backbone-or-above title (banner+) inside the cycle.
 
-    A member who held one of the same or higher level before the cycle does not count.
+    A member who held one of the same or higher level before the cycle does not count. Only titles the office
+    has verified count (clarification 10); one waiting that would count is named in the note (待核实).
     Silent in the spec: only role member counts (the host is the one cultivating), and
     the title must be awarded while the person is a member of the studio.
     """
@@ -498,6 +549,9 @@ def t_cultivate(
             continue
         if newly_cultivated(person, period, as_of):
             counted.append(person.teacher)
+        elif newly_cultivated(person, period, as_of, verified=False):
+            waiting = [t for t in _backbone_titles(person, as_of, verified=False) if period.contains(t.awarded_on)]
+            notes.append(_unverified_note(person, waiting))
         elif any(
             period.contains(t.awarded_on) for t in _backbone_titles(person, as_of)
         ):
@@ -691,19 +745,24 @@ def t_training_plan(
 def t_report(
     evidence: StudioEvidence, period: Period, as_of: date, settings: Settings
 ) -> RuleResult:
-    """（十六）3: the host's research report (研究报告) for the cycle submitted.
+    """（十六）3: the host's research report (研究报告) for the cycle submitted by the cycle's last day +
+    summary_grace_days (clarification 4: the same window as T-SUMMARY; pending inside it).
 
+    Matched by the school year it is for (clarification 6): a report labelled with one of the cycle's years.
     Silent in the spec: "submitted" means status submitted or approved (a returned or draft
-    report does not count), handed in by the cycle's last day, labelled with a cycle year.
+    report does not count).
     """
+    deadline = summary_deadline(period, settings)
     counted, notes = [], []
     for document in _documents(
         evidence, "research_report", _cycle_labels(evidence), as_of
     ):
         if document.status not in ("submitted", "approved"):
             notes.append(_status_note(document))
-        elif document.submitted_on > period.end:
-            notes.append(f"{document.ref} 提交晚于周期末")
+        elif document.submitted_on > deadline:
+            notes.append(
+                f"{document.ref} 逾期提交（{document.submitted_on.isoformat()}，截止 {deadline.isoformat()}）"
+            )
         else:
             counted.append(document.ref)
     return _result(
@@ -715,7 +774,8 @@ def t_report(
         actual=min(len(counted), 1),
         evidence=counted,
         notes=notes,
-        missing="还差 研究报告",
+        missing=f"还差 研究报告（{deadline.isoformat()} 前提交）",
+        last_day=deadline,
     )
 
 
@@ -724,9 +784,10 @@ def t_evaluation(
 ) -> RuleResult:
     """（十六）4: the host has scored every active member on all five dimensions for the year.
 
-    Silent in the spec: "active member" = role member active ≥ half the year (the same
-    test as applicability); not_applicable when there is none. Evaluations carry no date,
-    so they count whatever the as-of date. Evidence lists the teacher codes scored.
+    Clarification 5: the members to score are those (role member) active at least half of the school year;
+    not_applicable when there are none. Clarification 2: an "every …" rule, pending while the year runs and met
+    once it has ended. Evaluations carry no date, so they count whatever the as-of date. Evidence lists the
+    teacher codes scored.
     """
     members = [
         p
@@ -760,7 +821,9 @@ def t_evaluation(
         actual=len(counted),
         evidence=counted,
         notes=notes,
-        missing=f"还有 {len(members) - len(counted)} 名成员未评价",
+        missing=f"还有 {len(members) - len(counted)} 名成员未评价" if len(counted) < len(members)
+        else "成员考核待学年结束后确认",
+        whole_period=True,
     )
 
 
@@ -952,15 +1015,21 @@ def i_attendance(
     """（二十一）6: attended every required activity held in the year while active, excused aside:
     attended ÷ (required − excused) ≥ attendance_min_ratio; met when nothing was required.
 
-    Silent in the spec: a required activity with no attendance record counts as an absence;
-    attendance is judged on the whole year (pending until it ends), except that an absence
-    at a 100% threshold fails it at once.
+    Clarifications 1–3: attendance is judged on the whole year (pending until it ends), except that an unexcused
+    absence at a 100% threshold fails it at once; every required activity excused means nothing was required, so
+    met once the year ends. Clarification 7: a 全旗 activity held without an approved filing is not required (it
+    counts for no rule) and is named in the note.
+    Silent in the spec: a required activity with no attendance record counts as an absence.
     """
     recorded = evidence.index.attendance
     attended, excused, absent = [], [], []
     notes = []
     for activity in evidence.index.required_activities(period, as_of):
         if not active_on(person.memberships, activity.date):
+            continue
+        problem = unfiled(activity)
+        if problem:
+            notes.append(problem)
             continue
         status = recorded.get((activity.ref, person.teacher))
         if status == "present":
@@ -987,7 +1056,7 @@ def i_attendance(
         actual=len(attended),
         evidence=attended,
         notes=notes,
-        missing=f"出勤 {ratio}，需达到 {float(minimum):.0%}" if expected else "",
+        missing=f"出勤 {ratio}，需达到 {float(minimum):.0%}" if expected else "出勤待学年结束后确认",
         failed_for_good=bool(absent) and minimum >= 1,
         whole_period=True,
     )
@@ -1003,9 +1072,10 @@ def i_tasks(
     """（二十一）6: every task assigned to the person and due in the year was completed on or
     before its due date; tasks due outside the year are not counted.
 
-    A late completion, or an incomplete task whose due date has passed (as_of > due date),
-    is not_met at once; an incomplete task due later in the year keeps the rule pending.
-    Met when no task is due in the year. A completion dated after as_of is not yet known.
+    Clarification 1: a late completion, or an incomplete task whose due date has passed (as_of > due date), is
+    not_met at once; the note names it. Clarification 2: otherwise pending while the year runs (a task may still
+    be given and missed) and met once it has ended, also when no task was due in the year. A completion dated
+    after as_of is not yet known.
     """
     on_time, notes = [], []
     broken = open_tasks = 0
@@ -1028,9 +1098,12 @@ def i_tasks(
         else:
             open_tasks += 1
     total = len(on_time) + broken + open_tasks
-    missing = (
-        f"{broken} 项任务未按时完成" if broken else f"还有 {open_tasks} 项任务未完成"
-    )
+    if broken:
+        missing = f"{broken} 项任务未按时完成"
+    elif open_tasks:
+        missing = f"还有 {open_tasks} 项任务未完成"
+    else:
+        missing = "任务完成情况待学年结束后确认"
     return _result(
         "I-TASKS",
         period,
@@ -1042,6 +1115,7 @@ def i_tasks(
         notes=notes,
         missing=missing,
         failed_for_good=broken > 0,
+        whole_period=True,
     )
 
 

@@ -96,15 +96,25 @@ def _signoffs(cycles: dict[int, StudioCycle], school_year_start: int, kind: str)
         .order_by()
         .values_list("id", "studio_id", "school_year__start_year", "grade", "comment", "person_grades",
                      "signed_by__username", "signed_by__first_name", "signed_by__last_name",
-                     "signed_by__teacher__name", "signed_at")
+                     "signed_by__teacher__name", "signed_at", "reopened_at", "reopen_reason",
+                     "reopened_by__username", "reopened_by__first_name", "reopened_by__last_name",
+                     "reopened_by__teacher__name")
     )
     found = {}
-    for pk, sid, start_year, grade, comment, person_grades, username, first, last, teacher_name, at in rows:
+    for (pk, sid, start_year, grade, comment, person_grades, username, first, last, teacher_name, at, reopened_at,
+         reopen_reason, *reopener) in rows:
         if wanted.get(sid) != start_year:
             continue
+        reopened = None
+        if reopened_at is not None:
+            r_username, r_first, r_last, r_teacher = reopener
+            reopened = {"at": reopened_at.isoformat(), "reason": reopen_reason,
+                        "by": r_teacher or f"{r_last}{r_first}".strip() or r_username or "",
+                        "signed_again": at is not None and at > reopened_at}
         found[sid] = {"id": pk, "grade": grade, "comment": comment,
                       "by": teacher_name or f"{last}{first}".strip() or username or "",
-                      "at": at.isoformat() if at else None, "person_grades": person_grades or {}}
+                      "at": at.isoformat() if at else None, "person_grades": person_grades or {},
+                      "reopened": reopened}
     return found
 
 

@@ -19,6 +19,10 @@ Choices where the regulation is silent:
 - Re-signing the same assessment replaces the sign-off; the audit entry keeps the previous grade,
   comment and person grades.
 - A second override of the same rule instance replaces the first (audited as an update).
+
+Clarification 10: an officer who is a host or member of the studio cannot sign off its assessment or override
+its rules (another officer must); signing off freezes the period's records (records.services.frozen) until the
+office reopens the year (records.services.locks.year_reopen), and signing again freezes them again.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import DomainError, audit_record
+from records.services.duties import require_independent_officer
 from studios.access import can_manage_settings
 from studios.models import Cycle, Membership, SchoolYear, Studio
 
@@ -98,6 +103,7 @@ def signoff_create(*, actor, studio, school_year, kind: str, grade: str, comment
     not ended is signed off only with a stated reason (`early_reason`), kept in the comment and the audit entry.
     """
     _require_office(actor)
+    require_independent_officer(actor, studio)
     if kind not in (ANNUAL, CYCLE):
         raise DomainError(_("Unknown kind of assessment."))
     if grade not in Grade.values:
@@ -203,6 +209,7 @@ def override_create(*, actor, studio, teacher, rule: str, period: str, status: s
     results show the override beside it. Replaces an earlier override of the same instance.
     """
     _require_office(actor)
+    require_independent_officer(actor, studio)
     found = RULES_BY_ID.get(rule)
     if found is None:
         raise DomainError(_("Unknown rule %(rule)s.") % {"rule": rule})

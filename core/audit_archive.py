@@ -16,12 +16,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .audit_chain import GENESIS, Verification, chain_key, verify_entries
+from .audit_chain import GENESIS, Broken, Verification, chain_key, chain_pending, unchained_entries, verify_entries
 from .models import AuditArchive, AuditEntry
 
 FORMAT = "mingshi-audit-archive/1"
-FIELDS = ("id", "created_at", "actor_id", "action", "studio_id", "target_type_id", "target_id", "target_repr",
-          "from_state", "to_state", "comment", "data", "ip", "hash")
+FIELDS = ("id", "seq", "created_at", "actor_id", "action", "studio_id", "target_type_id", "target_id", "target_repr",
+          "from_state", "to_state", "comment", "data", "ip", "seal", "hash")
 
 
 class ArchiveRefused(Exception):
@@ -30,13 +30,25 @@ class ArchiveRefused(Exception):
 
 def chain_start() -> str:
     """What the oldest entry still in the table links to: the last archive's final hash, or the chain's start."""
-    archive = AuditArchive.objects.order_by("-last_id").first()
+    archive = AuditArchive.objects.order_by("-last_seq").first()
     return archive.last_hash if archive is not None else GENESIS
 
 
+def _chained():
+    return AuditEntry.objects.filter(seq__isnull=False).order_by("seq").select_related(None)
+
+
 def verify_table() -> Verification:
-    entries = AuditEntry.objects.order_by("id").select_related(None).iterator(chunk_size=2000)
-    return verify_entries(entries, previous=chain_start())
+    """The chain in the table, after chaining what has just been committed; then any entry left out of it (one
+    written behind the application's back has no valid seal and is never chained)."""
+    chain_pending()
+    result = verify_entries(_chained().iterator(chunk_size=2000), previous=chain_start())
+    if result.intact:
+        outside = unchained_entries().first()
+        if outside is not None:
+            return Verification(result.checked + 1, Broken(outside.pk, outside.created_at, outside.action,
+                                                           "unsealed"), result.last_hash)
+    return result
 
 
 def _line(entry, usernames: dict) -> str:
@@ -47,7 +59,8 @@ def _line(entry, usernames: dict) -> str:
 
 
 def _entry_from(row: dict) -> SimpleNamespace:
-    return SimpleNamespace(pk=row["id"], **{**row, "created_at": datetime.datetime.fromisoformat(row["created_at"])})
+    return SimpleNamespace(pk=row["id"], **{"seal": "", **row,
+                                            "created_at": datetime.datetime.fromisoformat(row["created_at"])})
 
 
 def read_archive(path: Path) -> tuple[dict, list[SimpleNamespace]]:
@@ -75,10 +88,10 @@ def archivable(*, days: int) -> list[AuditEntry]:
     """The oldest entries, in chain order, up to the first one younger than the retention time (the chain goes on
     from the last archived entry, so only a beginning of it can leave the table)."""
     cutoff = timezone.now() - datetime.timedelta(days=days)
-    first_young = AuditEntry.objects.filter(created_at__gte=cutoff).order_by("id").values_list("id", flat=True).first()
-    old = AuditEntry.objects.order_by("id").select_related(None)
+    first_young = _chained().filter(created_at__gte=cutoff).values_list("seq", flat=True).first()
+    old = _chained()
     if first_young is not None:
-        old = old.filter(id__lt=first_young)
+        old = old.filter(seq__lt=first_young)
     return list(old)
 
 
@@ -87,6 +100,7 @@ def audit_archive(*, days: int | None = None, directory: Path | None = None, dry
     if days < settings.AUDIT_MIN_RETENTION_DAYS:
         raise ArchiveRefused(f"entries are kept at least {settings.AUDIT_MIN_RETENTION_DAYS} days")
     directory = Path(directory or settings.AUDIT_ARCHIVE_DIR)
+    chain_pending()
     with transaction.atomic():
         from .audit_chain import lock_chain
 
@@ -98,7 +112,7 @@ def audit_archive(*, days: int | None = None, directory: Path | None = None, dry
         checked = verify_entries(entries, previous=previous)
         if not checked.intact:
             raise ArchiveRefused(f"the chain is broken at entry {checked.broken.pk}: run manage.py audit_verify")
-        summary = {"count": len(entries), "first_id": entries[0].pk, "last_id": entries[-1].pk,
+        summary = {"count": len(entries), "first_seq": entries[0].seq, "last_seq": entries[-1].seq,
                    "oldest": min(entry.created_at for entry in entries),
                    "newest": max(entry.created_at for entry in entries)}
         if dry_run:
@@ -109,15 +123,15 @@ def audit_archive(*, days: int | None = None, directory: Path | None = None, dry
             raise ArchiveRefused(f"{path} did not read back intact; nothing was removed")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         AuditArchive.objects.create(
-            first_id=entries[0].pk, last_id=entries[-1].pk, count=len(entries), oldest=summary["oldest"],
+            first_seq=entries[0].seq, last_seq=entries[-1].seq, count=len(entries), oldest=summary["oldest"],
             newest=summary["newest"], previous_hash=previous, last_hash=entries[-1].hash, file_name=path.name,
             file_sha256=digest,
         )
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL mingshi.audit_archiving = 'on'")
-            cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id >= %s AND id <= %s",
-                           [entries[0].pk, entries[-1].pk])
+            cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE seq >= %s AND seq <= %s",
+                           [entries[0].seq, entries[-1].seq])
         return summary | {"file": str(path), "sha256": digest}
 
 

@@ -81,6 +81,14 @@ ACTION_VERBS = {
     "login_failed": pgettext_lazy("audit verb", "login failed"),
     "locked_out": pgettext_lazy("audit verb", "locked out"),
     "password_change": pgettext_lazy("audit verb", "password changed"),
+    "reopen": pgettext_lazy("audit verb", "reopened"),
+    "verify": pgettext_lazy("audit verb", "verified"),
+    "backdate": pgettext_lazy("audit verb", "recorded as done on an earlier day"),
+    "near_copy": pgettext_lazy("audit verb", "found to be a near-copy"),
+    "count_verify": pgettext_lazy("audit verb", "typed count verified"),
+    "count_decline": pgettext_lazy("audit verb", "typed count declined"),
+    "copy_clear": pgettext_lazy("audit verb", "near-copy cleared"),
+    "copy_decline": pgettext_lazy("audit verb", "declined as a near-copy"),
     "issue": pgettext_lazy("audit verb", "one-time passwords given out"),
     "password_reset": pgettext_lazy("audit verb", "password reset"),
     "window": pgettext_lazy("audit verb", "sign-in window set"),
@@ -119,6 +127,13 @@ STATES = {
     "excellent": pgettext_lazy("workflow state", "excellent"),
     "pass": pgettext_lazy("workflow state", "pass"),
     "fail": pgettext_lazy("workflow state", "fail"),
+    "frozen": pgettext_lazy("workflow state", "frozen"),
+    "open": pgettext_lazy("workflow state", "open"),
+    "signed": pgettext_lazy("workflow state", "signed off"),
+    "reopened": pgettext_lazy("workflow state", "reopened"),
+    "verified": pgettext_lazy("workflow state", "verified"),
+    "late": pgettext_lazy("workflow state", "done late"),
+    "done": pgettext_lazy("workflow state", "done"),
 }
 
 

@@ -105,17 +105,32 @@ class AuditQuerySet(models.QuerySet):
         raise AuditLogIsAppendOnly("audit entries are never changed")
 
     def bulk_create(self, objs, *args, **kwargs):
-        """Back-dated entries (the demo, benchmarks) are chained in the order given, like single entries."""
-        from .audit_chain import chain_hash, lock_chain, normalise_data
+        """Back-dated entries (the demo, benchmarks) are sealed now and chained after the commit, in the order
+        given, like single entries."""
+        from .audit_chain import normalise_data, seal_of
 
         objs = list(objs)
-        with transaction.atomic(using=self.db, savepoint=False):
-            lock_chain()
-            previous = AuditEntry.last_chain_hash()
-            for entry in objs:
-                entry.data = normalise_data(entry.data)
-                entry.hash = previous = chain_hash(previous, entry)
-            return super().bulk_create(objs, *args, **kwargs)
+        for entry in objs:
+            entry.data = normalise_data(entry.data)
+            entry.seal, entry.hash, entry.seq = seal_of(entry), "", None
+        created = super().bulk_create(objs, *args, **kwargs)
+        _queue_chaining()
+        return created
+
+    def set_links(self, links) -> None:
+        """core.audit_chain.chain_pending only: give committed entries their place and link, once (the PostgreSQL
+        trigger lets exactly this through: seq and hash set on an entry that had neither, nothing else changed)."""
+        from django.db import connection
+
+        table = AuditEntry._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET seq = %s, hash = %s WHERE id = %s AND seq IS NULL", links)
+
+
+def _queue_chaining() -> None:
+    from .audit_chain import chain_pending
+
+    transaction.on_commit(chain_pending, robust=True)
 
 
 class AuditEntry(models.Model):
@@ -140,6 +155,9 @@ class AuditEntry(models.Model):
     comment = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # core.audit_chain: the seal is written with the entry, its place and link once its transaction has committed.
+    seal = models.CharField(max_length=64, blank=True, editable=False)
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
@@ -154,29 +172,29 @@ class AuditEntry(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
 
     def save(self, *args, **kwargs):
-        from .audit_chain import chain_hash, lock_chain, normalise_data
+        from .audit_chain import normalise_data, seal_of
 
         if not self._state.adding:
             raise AuditLogIsAppendOnly("audit entries are never changed")
         self.data = normalise_data(self.data)
-        with transaction.atomic(savepoint=False):
-            lock_chain()
-            self.hash = chain_hash(AuditEntry.last_chain_hash(), self)
-            super().save(*args, **kwargs)
+        self.seal, self.hash, self.seq = seal_of(self), "", None
+        super().save(*args, **kwargs)
+        _queue_chaining()
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("audit entries are never deleted")
 
     @staticmethod
-    def last_chain_hash() -> str:
-        """The hash the next entry links to: the newest entry's, or the last archive's once the table is empty."""
+    def chain_end() -> tuple[int, str]:
+        """(seq, link) the next chained entry follows: the last chained entry's, or the last archive's once the
+        table holds no chained entry, or the chain's start."""
         from .audit_chain import GENESIS
 
-        newest = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
-        if newest is not None:
-            return newest
-        archived = AuditArchive.objects.order_by("-last_id").values_list("last_hash", flat=True).first()
-        return archived or GENESIS
+        last = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
+        if last is not None:
+            return last
+        archived = AuditArchive.objects.order_by("-last_seq").values_list("last_seq", "last_hash").first()
+        return archived or (0, GENESIS)
 
 
 class AuditArchive(models.Model):
@@ -184,8 +202,8 @@ class AuditArchive(models.Model):
     the file's checksum and the chain's last hash, which the entries still in the table link to."""
 
     created_at = models.DateTimeField(default=timezone.now)
-    first_id = models.BigIntegerField()
-    last_id = models.BigIntegerField()
+    first_seq = models.BigIntegerField()  # the entries' places in the chain (AuditEntry.seq)
+    last_seq = models.BigIntegerField()
     count = models.PositiveIntegerField()
     oldest = models.DateTimeField()
     newest = models.DateTimeField()
@@ -195,7 +213,7 @@ class AuditArchive(models.Model):
     file_sha256 = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["-last_id"]
+        ordering = ["-last_seq"]
         verbose_name = _("audit archive")
         verbose_name_plural = _("audit archives")
 

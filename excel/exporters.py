@@ -350,8 +350,10 @@ class LedgerRows:
             return Membership.objects.filter(studio()).select_related("studio", "teacher").order_by(
                 "studio__code", "joined_on", "teacher__code")
         if spec is L.TITLES:
-            return Title.objects.filter(teacher__in=self.teachers().values("pk")).select_related("teacher").order_by(
-                "teacher__code", "awarded_on", "kind")
+            # Only titles the office has verified: whatever a ledger holds is verified when it is imported
+            # (ledger-workbook.md, clarifications), so a title still waiting (待核实) must not pass through one.
+            return Title.objects.filter(teacher__in=self.teachers().values("pk"), check_status=Title.Check.VERIFIED) \
+                .select_related("teacher").order_by("teacher__code", "awarded_on", "kind")
         if spec is L.PROJECTS:
             return ResearchProject.objects.filter(studio()).select_related("studio", "leader").order_by("approved_on",
                                                                                                         "id")
@@ -429,8 +431,12 @@ class LedgerRows:
         return [a.activity.ref, a.teacher.code, L.label_for(L.ATTENDANCE, a.status)]
 
     def _row_成果(self, w: Work):
+        # A count typed by hand that the office has not verified is left out, for the same reason as titles: a
+        # ledger's 字数 is verified on import. A work declined as a near-copy says so (查重未通过).
+        count = w.char_count if w.char_count_verified else None
+        status = L.DECLINED_WORK if w.declined else w.status
         return [w.ref, w.teacher.code, w.studio.code, L.label_for(L.WORK_KINDS, w.kind), w.title, w.date,
-                w.char_count, L.label_for(L.WORK_STATUSES, w.status)]
+                count, L.label_for(L.WORK_STATUSES, status)]
 
     def _row_帮扶(self, p: MentoringPair):
         return [p.ref, p.teacher.code, p.mentee_name, p.mentee_school, p.started_on, _d(p.ended_on),

@@ -75,7 +75,9 @@ DOCUMENT_KINDS = {
 DRAFT = "草稿"
 REVIEW_STATUSES = {DRAFT: StudioDocument.Status.DRAFT, "待审核": StudioDocument.Status.SUBMITTED,
                    "已通过": StudioDocument.Status.APPROVED, "退回": StudioDocument.Status.RETURNED}
-WORK_STATUSES = {"已提交": Work.Status.SUBMITTED, DRAFT: Work.Status.DRAFT}
+# "查重未通过": the office declined the work as a near-copy (clarification 10); it is kept and counts for nothing.
+DECLINED_WORK = "declined"
+WORK_STATUSES = {"已提交": Work.Status.SUBMITTED, DRAFT: Work.Status.DRAFT, "查重未通过": DECLINED_WORK}
 FUND_KINDS = {"拨款": FundEntry.Kind.ALLOCATION, "支出": FundEntry.Kind.EXPENSE}
 FUND_CATEGORIES = {
     "图书设备": FundEntry.Category.BOOKS_EQUIPMENT,

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 
+from records.admin import CountingRecordAdmin, CountingRecordInline
+
 from .models import Application, School, Teacher, Title, User
 
 
@@ -75,9 +77,11 @@ class SchoolAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class TitleInline(admin.TabularInline):
+class TitleInline(CountingRecordInline):
+    """Titles count for T-YOUNG-BACKBONE and T-CULTIVATE once verified: recorded and verified through
+    members.services only."""
+
     model = Title
-    extra = 0
     raw_id_fields = ["certificate"]
 
 
@@ -91,9 +95,9 @@ class TeacherAdmin(admin.ModelAdmin):
 
 
 @admin.register(Title)
-class TitleAdmin(admin.ModelAdmin):
-    list_display = ["teacher", "kind", "level", "awarded_on"]
-    list_filter = ["kind", "level"]
+class TitleAdmin(CountingRecordAdmin):
+    list_display = ["teacher", "kind", "level", "awarded_on", "check_status", "checked_by"]
+    list_filter = ["kind", "level", "check_status"]
     search_fields = ["teacher__name", "teacher__code"]
     raw_id_fields = ["teacher", "certificate"]
 

@@ -127,12 +127,24 @@ class Title(models.Model):
 
     BACKBONE_OR_ABOVE = (Kind.BACKBONE, Kind.SUBJECT_LEADER, Kind.MASTER, Kind.SPECIAL_GRADE)
 
+    class Check(models.TextChoices):
+        """The office's verification of the certificate (clarification 10): only a verified title counts."""
+
+        PENDING = "pending", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        DECLINED = "declined", pgettext_lazy("verification", "Declined")
+
     teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="titles", verbose_name=_("teacher"))
     kind = models.CharField(pgettext_lazy("honour", "title"), max_length=30, choices=Kind.choices)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     awarded_on = models.DateField(_("date awarded"))
     certificate = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                     verbose_name=_("certificate scan"))
+    check_status = models.CharField(_("verification"), max_length=10, choices=Check.choices, default=Check.PENDING)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("verified by"))
+    checked_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    check_comment = models.TextField(_("reason for declining"), blank=True)
 
     class Meta:
         ordering = ["-awarded_on"]

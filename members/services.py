@@ -6,13 +6,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Upload
-from core.services import DomainError, audit_record, upload_create
+from core.services import DomainError, audit_record, notification_send, upload_create
 from core.uploads import SCAN, check_upload
-from studios.access import is_office
+from records.services.duties import require_independent_officer
+from records.services.frozen import guard_frozen
+from studios.access import is_office, officer_conflict, today
 from studios.models import Membership
 from studios.services import membership_join
 
@@ -23,17 +26,67 @@ from .models import Application, Teacher, Title, User
 @transaction.atomic
 def title_create(*, actor, teacher: Teacher, kind: str, level: int, awarded_on: datetime.date,
                  certificate_file=None) -> Title:
+    """A title (荣誉) with its certificate scan. It counts once the office has verified it (clarification 10): a
+    title a teacher records waits in the review queue as 待核实; one an officer records, not being in the teacher's
+    studios, is verified by that officer."""
+    if awarded_on > today():
+        raise DomainError(_("A title awarded in the future cannot be recorded."))
     if Title.objects.filter(teacher=teacher, kind=kind, level=level, awarded_on=awarded_on).exists():
         raise DomainError(_("This title is already recorded."))
+    guard_frozen(teacher=teacher, days=[awarded_on])
     certificate = None
     if certificate_file is not None:
         checked = check_upload(certificate_file, SCAN)
         certificate = upload_create(checked=checked, original_name=certificate_file.name, user=actor, owner=teacher,
                                     visibility=Upload.Visibility.OWNER)
-    title = Title.objects.create(teacher=teacher, kind=kind, level=level, awarded_on=awarded_on,
-                                 certificate=certificate)
-    audit_record(actor=actor, action="title.create", target=title, data={"teacher": teacher.code})
+    by_office = is_office(actor) and not officer_conflict(actor, teacher=teacher)
+    title = Title.objects.create(
+        teacher=teacher, kind=kind, level=level, awarded_on=awarded_on, certificate=certificate,
+        check_status=Title.Check.VERIFIED if by_office else Title.Check.PENDING,
+        checked_by=actor if by_office else None, checked_at=timezone.now() if by_office else None,
+    )
+    audit_record(actor=actor, action="title.create", target=title, to_state=title.check_status,
+                 data={"teacher": teacher.code})
     return title
+
+
+def _decide_title(*, actor, title: Title, to: str, comment: str) -> Title:
+    if not is_office(actor):
+        raise DomainError(_("Only the research centre office verifies evidence."))
+    title = Title.objects.select_for_update().select_related("teacher").get(pk=title.pk)
+    require_independent_officer(actor, teacher=title.teacher)
+    guard_frozen(teacher=title.teacher, days=[title.awarded_on])
+    if title.check_status != Title.Check.PENDING:
+        raise DomainError(_("This title has already been handled by someone else; it is now “%(status)s”.")
+                          % {"status": title.get_check_status_display()})
+    previous = title.check_status
+    title.check_status, title.checked_by, title.checked_at, title.check_comment = to, actor, timezone.now(), comment
+    title.save(update_fields=["check_status", "checked_by", "checked_at", "check_comment"])
+    audit_record(actor=actor, action=f"title.{'verify' if to == Title.Check.VERIFIED else 'decline'}", target=title,
+                 from_state=previous, to_state=to, comment=comment, data={"teacher": title.teacher.code})
+    if title.teacher.user is not None:
+        message = (_("Your title %(title)s (%(day)s) was verified by the office.") if to == Title.Check.VERIFIED
+                   else _("Your title %(title)s (%(day)s) was declined by the office: %(comment)s"))
+        notification_send(recipients=[title.teacher.user], verb=f"title.{to}",
+                          message=message % {"title": str(title), "day": title.awarded_on.isoformat(),
+                                             "comment": comment},
+                          url=reverse("members:teacher", kwargs={"code": title.teacher.code}))
+    return title
+
+
+@transaction.atomic
+def title_verify(*, actor, title: Title, comment: str = "") -> Title:
+    """The office has checked the certificate: the title counts from now on."""
+    return _decide_title(actor=actor, title=title, to=Title.Check.VERIFIED, comment=(comment or "").strip())
+
+
+@transaction.atomic
+def title_decline(*, actor, title: Title, comment: str) -> Title:
+    """The certificate does not bear the title out: it does not count, and the teacher is told why."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(_("Please say why the title is declined."))
+    return _decide_title(actor=actor, title=title, to=Title.Check.DECLINED, comment=comment)
 
 
 @transaction.atomic

@@ -73,6 +73,6 @@ def database_from_url(url: str | None, *, sqlite_path: Path) -> dict:
 
 
 def _sqlite(name: str) -> dict:
-    # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so that two writers never read the same
-    # last audit entry to chain to (core.audit_chain), and waits on a busy database instead of failing mid-way.
+    # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so that two chainers never read the same
+    # last audit link (core.audit_chain), and waits on a busy database instead of failing mid-way.
     return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": {"transaction_mode": "IMMEDIATE"}}

@@ -1,3 +1,7 @@
+"""The admin shows the records that count for an assessment but changes none of them (clarification 10: it is no
+back door). They change only through records.services, which keep the frozen-year guard, the duties apart and the
+audit log; the pages and the ledger import are the ways in."""
+
 from django.contrib import admin
 
 from .models import (
@@ -10,12 +14,36 @@ from .models import (
     Task,
     TaskAssignment,
     Work,
+    WorkFingerprint,
     YearLock,
 )
 
 
+class ReadOnlyMixin:
+    """View only, for everyone, superusers included."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CountingRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A record that counts for an assessment: shown, never changed here."""
+
+
+class CountingRecordInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+
+
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin):
+class WorkAdmin(CountingRecordAdmin):
     list_display = ["title", "teacher", "studio", "kind", "date", "char_count", "char_count_source", "status"]
     list_filter = ["kind", "status", "char_count_source", "studio"]
     search_fields = ["title", "code", "teacher__name", "teacher__code"]
@@ -24,7 +52,7 @@ class WorkAdmin(admin.ModelAdmin):
 
 
 @admin.register(StudioDocument)
-class StudioDocumentAdmin(admin.ModelAdmin):
+class StudioDocumentAdmin(CountingRecordAdmin):
     list_display = ["title", "studio", "kind", "school_year", "status", "submitted_on", "decided_on"]
     list_filter = ["kind", "status", "school_year", "studio"]
     search_fields = ["title", "code"]
@@ -34,20 +62,19 @@ class StudioDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResearchProject)
-class ResearchProjectAdmin(admin.ModelAdmin):
+class ResearchProjectAdmin(CountingRecordAdmin):
     list_display = ["title", "studio", "level", "approved_on", "concluded_on", "leader"]
     list_filter = ["level", "studio"]
     search_fields = ["title", "code", "leader__name"]
     raw_id_fields = ["leader", "participants", "approval_document", "conclusion_document"]
 
 
-class MentoringVisitInline(admin.TabularInline):
+class MentoringVisitInline(CountingRecordInline):
     model = MentoringVisit
-    extra = 0
 
 
 @admin.register(MentoringPair)
-class MentoringPairAdmin(admin.ModelAdmin):
+class MentoringPairAdmin(CountingRecordAdmin):
     list_display = ["teacher", "mentee_name", "mentee_school", "studio", "started_on", "ended_on"]
     list_filter = ["studio"]
     search_fields = ["teacher__name", "mentee_name", "mentee_school", "code"]
@@ -56,19 +83,18 @@ class MentoringPairAdmin(admin.ModelAdmin):
 
 
 @admin.register(MentoringVisit)
-class MentoringVisitAdmin(admin.ModelAdmin):
+class MentoringVisitAdmin(CountingRecordAdmin):
     list_display = ["pair", "visited_on"]
     raw_id_fields = ["pair"]
 
 
-class TaskAssignmentInline(admin.TabularInline):
+class TaskAssignmentInline(CountingRecordInline):
     model = TaskAssignment
-    extra = 0
     raw_id_fields = ["teacher", "upload"]
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(CountingRecordAdmin):
     list_display = ["title", "studio", "due_on", "created_by"]
     list_filter = ["studio"]
     search_fields = ["title", "code"]
@@ -77,20 +103,20 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskAssignment)
-class TaskAssignmentAdmin(admin.ModelAdmin):
+class TaskAssignmentAdmin(CountingRecordAdmin):
     list_display = ["task", "teacher", "completed_on"]
     raw_id_fields = ["task", "teacher", "upload"]
 
 
 @admin.register(HostEvaluation)
-class HostEvaluationAdmin(admin.ModelAdmin):
+class HostEvaluationAdmin(CountingRecordAdmin):
     list_display = ["teacher", "studio", "school_year", *HostEvaluation.SCORE_FIELDS]
     list_filter = ["school_year", "studio"]
     raw_id_fields = ["teacher", "evaluated_by"]
 
 
 @admin.register(FundEntry)
-class FundEntryAdmin(admin.ModelAdmin):
+class FundEntryAdmin(CountingRecordAdmin):
     list_display = ["studio", "school_year", "kind", "amount", "category", "date", "exception_approved"]
     list_filter = ["kind", "category", "exception_approved", "school_year", "studio"]
     search_fields = ["code", "description"]
@@ -98,6 +124,12 @@ class FundEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(YearLock)
-class YearLockAdmin(admin.ModelAdmin):
+class YearLockAdmin(CountingRecordAdmin):
     list_display = ["studio", "school_year", "locked_by", "locked_at"]
     raw_id_fields = ["locked_by"]
+
+
+@admin.register(WorkFingerprint)
+class WorkFingerprintAdmin(CountingRecordAdmin):
+    list_display = ["work", "shingles"]
+    raw_id_fields = ["work"]

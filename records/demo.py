@@ -273,6 +273,7 @@ def seed(ctx):
         fill_missing_codes(model)  # bulk_create skips save(): every record has its code, as typed ones do
     _document_trail(documents, ctx)
     _real_files(ctx)
+    _evidence_to_verify(ctx)
 
 
 def _document_trail(documents, ctx):
@@ -314,3 +315,76 @@ def _real_files(ctx):
                             status=Work.Status.SUBMITTED)
     Work.objects.create(teacher=ns.members[0], studio=ns.studio, kind=Work.Kind.CASE, title="整本书阅读教学案例",
                         date=min(ctx.today, datetime.date(2026, 11, 15)), status=Work.Status.DRAFT)
+
+
+NEAR_COPY_SENTENCES = [
+    "大单元教学要求教师把零散的课文放回单元整体中思考，先明确单元的核心任务，再安排每一课的学习活动。",
+    "在四年级《观潮》一课中，我们让学生先圈画描写声音的词语，再用自己的话复述潮来时的情景。",
+    "课堂观察发现，学生在小组合作中往往只分工不合作，教师需要给出明确的讨论规则和汇报要求。",
+    "作业设计应当分层，基础题保证人人能完成，拓展题让学有余力的学生有机会挑战自己。",
+    "我们用学习单记录学生的预习情况，课上根据学习单的反馈调整讲解的重点和顺序。",
+    "评价不只看结果，也要看过程：课堂发言、小组记录和课后反思都是评价学生的依据。",
+    "乡村学校的学生阅读量普遍偏少，工作室为每个班配送了整本书阅读书目并安排共读时间。",
+    "一学期下来，班级学生的阅读理解平均得分提高了八分，愿意主动表达的学生明显增多。",
+]
+OWN_SENTENCES = [
+    "结合本校实际，我把每周二的午读时间改为主题阅读分享，由学生轮流主持。",
+    "下一步我准备把这一做法推广到五年级，并在期末做一次前后测对比。",
+]
+
+
+def _page_photo(seed: int) -> bytes:
+    """A small grey photo of a page, different for each seed (a scan has no text the app can read)."""
+    import struct
+    import zlib
+
+    width, height = 64, 90
+    rows = b"".join(b"\x00" + bytes((200 + (x * 7 + y * 3 + seed) % 40) for x in range(width)) for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def _evidence_to_verify(ctx):
+    """What waits for the office's verification (clarification 10), through the services as a member would hand
+    it in: titles recorded by members with their certificates, counts typed for photos of handwritten pages, and a
+    near-copy of a colleague's paper; and a year that was signed off and then reopened."""
+    from assessments import services as assessment_services
+    from members import services as member_services
+    from members.models import Title
+
+    from . import services
+
+    day = min(ctx.today, datetime.date(2026, 11, 20))
+    for position, ns in enumerate(ctx.studios[1:3]):
+        member = ns.members[-1]
+        member_services.title_create(
+            actor=member.user, teacher=member, kind=Title.Kind.BACKBONE, level=Level.BANNER,
+            awarded_on=datetime.date(2026, 9, 10 + position),
+            certificate_file=SimpleUploadedFile("骨干教师证书.png", _page_photo(100 + position),
+                                                content_type="image/png"))
+        services.work_create(
+            actor=member.user, teacher=member, studio=ns.studio, kind=Work.Kind.REFLECTION,
+            title="手写研修心得（拍照）", date=day, char_count=1150 + position * 40, submit=True,
+            file=SimpleUploadedFile("心得照片.png", _page_photo(position), content_type="image/png"))
+    ns = ctx.studios[3]
+    original, copier = ns.members[0], ns.members[1]
+    services.work_create(
+        actor=original.user, teacher=original, studio=ns.studio, kind=Work.Kind.PAPER, title="大单元阅读教学的实践",
+        date=day - datetime.timedelta(days=20), submit=True,
+        file=SimpleUploadedFile("大单元阅读教学.docx", _docx("\n".join(NEAR_COPY_SENTENCES * 4))))
+    copied = NEAR_COPY_SENTENCES[2:] + NEAR_COPY_SENTENCES[:2] + OWN_SENTENCES
+    services.work_create(
+        actor=copier.user, teacher=copier, studio=ns.studio, kind=Work.Kind.PAPER, title="单元整体教学中的阅读指导",
+        date=day, submit=True, file=SimpleUploadedFile("阅读指导.docx", _docx("\n".join(copied * 4))))
+    # A year signed off and then reopened by the office to correct a record.
+    studio = ctx.studios[4].studio
+    year = ctx.years[2024]
+    YearLock.objects.filter(studio=studio, school_year=year).delete()
+    assessment_services.signoff_create(actor=ctx.officer, studio=studio, school_year=year, kind="annual",
+                                       grade="pass", comment="按计算结果签署。", as_of=ctx.today)
+    services.year_reopen(actor=ctx.officer, studio=studio, school_year=year,
+                         reason="成员补交的2025年春季学期论文日期登记有误，重新开放以便更正。")

@@ -151,9 +151,31 @@ class TaskForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    completed_on = PastDateField(label=_("Completed on"))
+    """The assignee marks a task done: on the day it is recorded (clarification 10), so there is no date to pick."""
+
     file = file_field(_("File (optional)"), ANY_ACCEPT)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecordCompletionForm(CompleteForm):
+    """The host or the office records a member's completion, on an earlier day if need be, saying why."""
+
+    completed_on = PastDateField(label=_("Completed on"))
+    reason = forms.CharField(label=_("Why an earlier day (recorded in the audit log)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = ["completed_on", "reason", "file", "note"]
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("completed_on")
+        if day is not None and day < self.today and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the task is recorded as done on an earlier day."))
+        return data
 
 
 class EvaluationForm(forms.ModelForm):
@@ -205,3 +227,7 @@ class StudioRecordsFilter(forms.Form):
 class YearLockForm(forms.Form):
     school_year = SchoolYearChoiceField(label=_("School year"))
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class YearReopenForm(YearLockForm):
+    reason = forms.CharField(label=_("Why is the year reopened?"), widget=forms.Textarea(attrs={"rows": 2}))

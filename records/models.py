@@ -39,9 +39,31 @@ class Work(CodedRecord):
     date = models.DateField(_("date"))
     upload = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                verbose_name=_("file"))
+    class Check(models.TextChoices):
+        """The office's verification (clarification 10) of a count typed by hand, or of a near-copy."""
+
+        NONE = "", _("Nothing to verify")
+        PENDING = "pending", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        DECLINED = "declined", pgettext_lazy("verification", "Declined")
+
     char_count = models.PositiveIntegerField(_("character count"), null=True, blank=True)
     char_count_source = models.CharField(max_length=10, choices=CountSource.choices, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    # One file, one count (clarification 10): the SHA-256 of the work's file, unique across all works.
+    content_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    count_check = models.CharField(_("typed count verification"), max_length=10, choices=Check.choices, blank=True,
+                                   default=Check.NONE)
+    # A near-copy of another work of the banner (shared character shingles), until the office decides.
+    copy_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("near-copy of"))
+    copy_similarity = models.FloatField(_("share of shingles in common"), null=True, blank=True)
+    copy_check = models.CharField(_("near-copy verification"), max_length=10, choices=Check.choices, blank=True,
+                                  default=Check.NONE)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("verified by"))
+    checked_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    check_comment = models.TextField(_("reason for declining"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,7 +78,37 @@ class Work(CodedRecord):
 
     @property
     def char_count_verified(self) -> bool:
-        return self.char_count_source != self.CountSource.MANUAL
+        return self.char_count_source != self.CountSource.MANUAL or self.count_check == self.Check.VERIFIED
+
+    @property
+    def declined(self) -> bool:
+        """Declined by the office as a near-copy: it counts for nothing."""
+        return self.copy_check == self.Check.DECLINED
+
+
+class WorkFingerprint(models.Model):
+    """The MinHash signature of a work's text, for finding near-copies (records.similarity)."""
+
+    work = models.OneToOneField(Work, on_delete=models.CASCADE, primary_key=True, related_name="fingerprint")
+    signature = models.JSONField()
+    shingles = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("work fingerprint")
+        verbose_name_plural = _("work fingerprints")
+
+
+class WorkBand(models.Model):
+    """One band of a work's signature (locality-sensitive hashing): works sharing a band are candidates."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    band = models.PositiveSmallIntegerField()
+    value = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["band", "value"])]
+        verbose_name = _("work fingerprint band")
+        verbose_name_plural = _("work fingerprint bands")
 
 
 class StudioDocument(CodedRecord):

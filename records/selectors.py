@@ -104,15 +104,35 @@ def counts_for(work: Work, *, rules, calendar: Calendar, cycles=None) -> CountsF
     elif minimum is not None:
         short = True
         chars = _("no character count / %(minimum)s required") % {"minimum": format_count(minimum)}
-    unverified = work.char_count_source == Work.CountSource.MANUAL
+    unverified = work.char_count_source == Work.CountSource.MANUAL and work.count_check == Work.Check.PENDING
+    if work.declined:
+        return CountsFor(False, _("Does not count: the office declined it as a near-copy of another work"), chars,
+                         short, False)
     if work.status == Work.Status.DRAFT:
         return CountsFor(False, _("Draft: does not count until it is submitted (would count for %(period)s %(kind)s)")
                          % {"period": period, "kind": kind_label}, chars, short, unverified)
     if short:
         return CountsFor(False, _("Does not count: too short for %(period)s %(kind)s")
                          % {"period": period, "kind": kind_label}, chars, short, unverified)
+    if minimum is not None and work.char_count_source == Work.CountSource.MANUAL:
+        # Clarification 10: a count typed for a scan counts once the office has verified it (or text recognition
+        # confirms it, which the assessment also takes).
+        if work.count_check == Work.Check.DECLINED:
+            return CountsFor(False, _("Does not count: the office declined the typed count (%(reason)s)")
+                             % {"reason": work.check_comment}, chars, short, False)
+        if work.count_check == Work.Check.PENDING and not _ocr_confirms(work):
+            return CountsFor(False, _("Awaiting verification: counts for %(period)s %(kind)s once the office has "
+                                      "checked the typed count") % {"period": period, "kind": kind_label},
+                             chars, short, unverified)
     return CountsFor(True, _("Counts for: %(period)s %(kind)s") % {"period": period, "kind": kind_label}, chars,
                      short, unverified)
+
+
+def _ocr_confirms(work: Work) -> bool:
+    from core.uploads import ocr_confirms
+
+    upload = work.upload if work.upload_id else None
+    return upload is not None and upload.ocr_status == "done" and ocr_confirms(work.char_count, upload.ocr_chars)
 
 
 def _cycle_containing(work: Work, year: SchoolYear, cycles) -> Cycle | None:
@@ -332,3 +352,80 @@ def fund_usage(studio, school_year) -> FundUsage:
         by_category.append((value, label, amount, value in ALLOWED_FUND_CATEGORIES))
     return FundUsage(school_year=school_year, allocated=allocated, spent=spent, by_category=by_category,
                      entries=entries)
+
+
+# --- verification by the office (clarification 10) -------------------------------------------------------------
+
+
+def counts_to_verify():
+    """Works whose count was typed by hand for a scan and still waits for the office (待核实), where a length is
+    required (papers, reflections); those that text recognition already confirms need nobody."""
+    from core.uploads import ocr_confirms
+
+    works = (
+        Work.objects.filter(char_count_source=Work.CountSource.MANUAL, count_check=Work.Check.PENDING,
+                            kind__in=[Work.Kind.PAPER, Work.Kind.REFLECTION])
+        .select_related("studio", "teacher", "upload")
+        .order_by("date", "pk")
+    )
+    return [w for w in works
+            if not (w.upload and w.upload.ocr_status == "done" and ocr_confirms(w.char_count, w.upload.ocr_chars))]
+
+
+def copies_to_verify():
+    """Works found to be near-copies of another work of the banner, waiting for the office."""
+    return list(
+        Work.objects.filter(copy_check=Work.Check.PENDING)
+        .select_related("studio", "teacher", "upload", "copy_of__teacher", "copy_of__studio")
+        .order_by("date", "pk")
+    )
+
+
+def work_text(work: Work) -> str | None:
+    """The text of a work's file as the app reads it (None for a scan or an unreadable file)."""
+    from django.core.exceptions import ValidationError
+
+    from core.uploads import KINDS, CheckedFile, extract_text
+
+    if work is None or work.upload is None:
+        return None
+    try:
+        with work.upload.file.open("rb") as stream:
+            data = stream.read()
+        kind = KINDS.get(work.upload.content_type, "")
+        return extract_text(CheckedFile(kind=kind, content_type=work.upload.content_type, size=len(data),
+                                        data=data))
+    except (OSError, ValidationError):
+        return None
+
+
+SENTENCE_ENDS = "。！？；!?;\n"
+SHOWN_CHARS = 20_000
+
+
+def _sentences(text: str) -> list[str]:
+    pieces, current = [], []
+    for ch in text[:SHOWN_CHARS]:
+        current.append(ch)
+        if ch in SENTENCE_ENDS:
+            pieces.append("".join(current))
+            current = []
+    if current:
+        pieces.append("".join(current))
+    return [piece for piece in pieces if piece.strip()]
+
+
+def side_by_side(first: str | None, second: str | None) -> tuple[list, list]:
+    """Both texts as sentences, each marked when the other text holds it too (ignoring white space and
+    punctuation), so that the officer sees at a glance what was copied."""
+    from .similarity import meaningful
+
+    def marked(text, other):
+        other_chars = meaningful(other or "")
+        result = []
+        for sentence in _sentences(text or ""):
+            core = meaningful(sentence)
+            result.append((sentence, len(core) >= 8 and core in other_chars))
+        return result
+
+    return marked(first, second), marked(second, first)

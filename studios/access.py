@@ -119,6 +119,21 @@ def is_studio_member(user, studio: Studio) -> bool:
     return studio.pk in roles.hosted or studio.pk in roles.member_of
 
 
+def officer_conflict(user, studio: Studio | None = None, *, teacher=None) -> bool:
+    """Duties apart (clarification 10): an officer who is (or was) a host or member of the studio — or, for a
+    person's own evidence such as a title, of any studio of that ``teacher``, or that teacher — may not approve
+    its filings and documents, verify its evidence or sign off its assessment: another officer must."""
+    own = getattr(user, "teacher", None) if user is not None and user.is_authenticated else None
+    if own is None:
+        return False
+    if teacher is not None:
+        if own.pk == teacher.pk:
+            return True
+        theirs = Membership.objects.filter(teacher=teacher).values("studio_id")
+        return Membership.objects.filter(teacher=own, studio_id__in=theirs).exists()
+    return Membership.objects.filter(teacher=own, studio=studio).exists()
+
+
 def can_view_teacher(user, teacher) -> bool:
     """A teacher's profile: the teacher, office staff, and hosts and fellow members of their studios."""
     if is_office(user):

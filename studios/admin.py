@@ -1,17 +1,19 @@
+"""Memberships, cycles and school years decide who and which periods are assessed: the admin shows them; they
+change through studios.services (joining, leaving, renewal, dissolution, the calendar), which audit each change."""
+
 from django.contrib import admin
+
+from records.admin import CountingRecordAdmin, CountingRecordInline
 
 from .models import Cycle, Membership, SchoolYear, Studio
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(CountingRecordInline):
     model = Membership
-    extra = 0
-    autocomplete_fields = ["teacher"]
 
 
-class CycleInline(admin.TabularInline):
+class CycleInline(CountingRecordInline):
     model = Cycle
-    extra = 0
 
 
 @admin.register(Studio)
@@ -23,18 +25,18 @@ class StudioAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchoolYear)
-class SchoolYearAdmin(admin.ModelAdmin):
+class SchoolYearAdmin(CountingRecordAdmin):
     list_display = ["label", "start", "semester2_start", "end"]
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(CountingRecordAdmin):
     list_display = ["studio", "start_year", "status"]
     list_filter = ["status"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CountingRecordAdmin):
     list_display = ["studio", "teacher", "role", "joined_on", "left_on"]
     list_filter = ["role", "studio"]
     search_fields = ["teacher__name", "teacher__code", "studio__code"]

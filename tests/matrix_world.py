@@ -61,6 +61,13 @@ def build_world(banner) -> SimpleNamespace:
         actor=member.user, teacher=member, studio=studio, kind=Work.Kind.PAPER, title="小学语文整本书阅读教学研究",
         date=day, file=SimpleUploadedFile("阅读教学论文.docx", make_docx("研" * 2100)), submit=True,
     )
+    # A fellow member's work that the office is to compare with the member's (a near-copy, clarification 10).
+    fellow = banner.a.members[1]
+    copy = record_services.work_create(
+        actor=fellow.user, teacher=fellow, studio=studio, kind=Work.Kind.PAPER, title="雷同的论文", date=day,
+        file=SimpleUploadedFile("雷同的论文.docx", make_docx("读" * 2100)), submit=True,
+    )
+    Work.objects.filter(pk=copy.pk).update(copy_of=work, copy_similarity=0.9, copy_check=Work.Check.PENDING)
     document = record_services.document_create(
         actor=host.user, studio=studio, kind=StudioDocument.Kind.WORK_PLAN, school_year=year,
         title=f"{year.label} 年度工作计划", file=_text("年度工作计划.txt", "年度工作计划：研修、课题、送教下乡。"),
@@ -145,7 +152,7 @@ def build_world(banner) -> SimpleNamespace:
         markers=markers, banner=banner, studio=studio, code=studio.code, host=host, member=member, day=day, year=year,
         past_year=past_year, cycle=banner.a.cycle,
         membership=Membership.objects.get(studio=studio, teacher=member),
-        work=work, document=document, project=project, pair=pair, task=task, assignment=assignment,
+        work=work, copy=copy, document=document, project=project, pair=pair, task=task, assignment=assignment,
         notification=notification,
         evaluation=evaluation, allocation=allocation, expense=expense, planned=planned, filing=filing, held=held,
         photo=photo, title=title, application=application, job=job, signoff=signoff, override=override, lockout=lockout,

@@ -311,7 +311,11 @@ MATRIX: dict[str, Case] = {
     ),
     "records:pair_delete": Case(OWNER_ONLY, kwargs=_pk("pair"), post=acting(OWNER_ONLY)),
     "records:task_done": Case(OWNER_ONLY, kwargs=_pk("assignment"), post=acting(OWNER_ONLY),
-                              data=lambda w: {"completed_on": _day(w), "note": "越权完成"}),
+                              data=lambda w: {"note": "越权完成"}),
+    "records:work_compare": Case(OFFICE_ONLY, kwargs=_pk("copy")),
+    "records:task_record_done": Case(STUDIO_MANAGE, kwargs=_pk("assignment", studio=True),
+                                     post=acting(STUDIO_MANAGE),
+                                     data=lambda w: {"completed_on": _day(w), "note": "越权完成"}),
     # --- records: the studio's ----------------------------------------------------------------------------------
     "records:studio": Case(STUDIO_MANAGE, kwargs=_studio),
     "records:person": Case(STUDIO_MANAGE, kwargs=lambda w: {"code": w.code, "teacher_code": w.member.code}),
@@ -359,7 +363,7 @@ MATRIX: dict[str, Case] = {
                         "comment": "越权评分"},
     ),
     "records:funds": Case(STUDIO_MANAGE, kwargs=_studio),
-    "records:fund_allocate": Case(STUDIO_MANAGE, kwargs=_studio, post=acting(STUDIO_MANAGE),
+    "records:fund_allocate": Case(OFFICE_ONLY, kwargs=_studio, post=acting(OFFICE_ONLY),
                                   data=lambda w: {"amount": "99999", "date": _day(w)}),
     "records:expense_create": Case(
         STUDIO_MANAGE, kwargs=_studio, post=acting(STUDIO_MANAGE),

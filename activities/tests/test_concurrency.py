@@ -120,3 +120,29 @@ def test_approving_different_filings_at_once_never_collides_on_a_number(banner):
         for filing in filings
     ])
     assert sorted(value for _kind, value in outcomes) == [1, 2, 3, 4], outcomes
+
+
+def test_approvals_after_a_ledger_import_never_meet_a_taken_number_on_postgresql(banner, settings):
+    """Document numbers never collide (clarification 9): the ledger brought in 〔2026〕3号 and, in an older form
+    without its place in the sequence, 〔2026〕5号; two officers then approve at the same moment. Each gets a
+    number of its own, past the imported ones and never one that is taken — no 500, no IntegrityError."""
+    from excel.importer import ledger_import
+    from excel.tests.helpers import ledger_bytes, sample
+
+    prefix = settings.FILING_DOC_PREFIX
+    data = sample()
+    data["活动"][1]["备案文号"] = f"{prefix}〔2026〕3号"
+    assert ledger_import(ledger_bytes(data), actor=banner.officer).ok
+    older = Activity.objects.create(studio=banner.a.studio, title="旧台账活动", kind="lecture", scope="banner",
+                                    date=datetime.date(2026, 3, 1), status="held")
+    Filing.objects.create(activity=older, status="approved", approved_on=datetime.date(2026, 2, 1),
+                          doc_number=f"{prefix}〔2026〕5号")
+    first, second = _submitted_filing(banner), _submitted_filing(banner)
+    other = type(banner.officer).objects.create(username="officer2", role=banner.officer.role)
+    day = datetime.date(2026, 12, 1)
+    outcomes = _race([
+        lambda: services.filing_approve(actor=banner.officer, filing=first, on=day).doc_number,
+        lambda: services.filing_approve(actor=other, filing=second, on=day).doc_number,
+    ])
+    assert [kind for kind, _number in outcomes] == ["ok", "ok"], outcomes
+    assert sorted(number for _kind, number in outcomes) == [f"{prefix}〔2026〕4号", f"{prefix}〔2026〕6号"]

@@ -43,7 +43,11 @@ def test_level_ints_map_to_evidence_levels():
 
 def test_people_with_roles_spans_birth_dates_and_titles(studio):
     member = studio.members[0]
-    Title.objects.create(teacher=member, kind=Title.Kind.BACKBONE, level=Level.CITY, awarded_on=D(2025, 3, 1))
+    Title.objects.create(teacher=member, kind=Title.Kind.BACKBONE, level=Level.CITY, awarded_on=D(2025, 3, 1),
+                         check_status=Title.Check.VERIFIED)
+    Title.objects.create(teacher=member, kind=Title.Kind.MASTER, level=Level.CITY, awarded_on=D(2025, 4, 1))
+    Title.objects.create(teacher=member, kind=Title.Kind.MASTER, level=Level.REGION, awarded_on=D(2025, 5, 1),
+                         check_status=Title.Check.DECLINED)
     evidence = one(studio)
     assert evidence.studio == "WS-01"
     assert evidence.name == studio.studio.name
@@ -54,7 +58,9 @@ def test_people_with_roles_spans_birth_dates_and_titles(studio):
     person = evidence.person(member.code)
     assert person.role == "member"
     assert person.birth_date == member.birth_date
-    assert person.titles == (ev.Title("backbone", "city", D(2025, 3, 1)),)
+    # Verified, and waiting for the office (待核实); the declined one is left out (clarification 10).
+    assert person.titles == (ev.Title("backbone", "city", D(2025, 3, 1), True),
+                             ev.Title("master", "city", D(2025, 4, 1), False))
 
 
 def test_a_member_who_became_host_is_assessed_with_the_latest_role_and_all_spans(studio):
@@ -184,6 +190,62 @@ def test_the_cycle_containing_the_year_is_chosen(studio):
     assert load_evidence(studios=[studio.studio], year=2023) == {}
     assert studio_cycles(studios=[studio.studio], cycle_start_years={studio.studio.pk: 2024})[
         studio.studio.pk].start_year == 2024
+
+
+def test_a_work_counts_for_the_studio_it_is_filed_under_not_the_authors_other_studio(studio):
+    """Clarification 8: a member of two studios files a paper under one; only that studio's I-PAPER counts it."""
+    other = make_studio(code="WS-02", start_year=2024)
+    author = studio.members[0]
+    Membership.objects.create(studio=other.studio, teacher=author, role=Membership.Role.MEMBER, joined_on=D(2024, 9, 1))
+    Work.objects.create(teacher=author, studio=other.studio, kind="paper", title="别处", date=D(2024, 11, 1),
+                        char_count=3000, code="W-OTHER")
+    loaded = load_evidence(studios=[studio.studio, other.studio])
+    assert [w.ref for w in loaded[other.studio.pk].works] == ["W-OTHER"]
+    assert loaded[studio.studio.pk].works == ()
+
+    def paper(studio_ns):
+        result = assess(loaded[studio_ns.studio.pk], "annual", D(2025, 2, 1), year="2024-2025")
+        member = next(m for m in result["members"] if m["teacher"] == author.code)
+        return next(r for r in member["rules"] if r["rule"] == "I-PAPER" and r["period"] == "2024-2025-1")
+
+    assert paper(other)["status"] == "met"
+    assert paper(studio)["status"] == "not_met"
+
+
+@pytest.mark.parametrize(("source", "check", "ocr", "recognised", "expected"), [
+    ("file", "", "", None, "confirmed"),
+    ("ledger", "", "", None, "confirmed"),
+    ("manual", "pending", "", None, "unverified"),
+    ("manual", "pending", "pending", None, "unverified"),
+    ("manual", "pending", "done", 2000, "confirmed"),  # text recognition holds the typed count
+    ("manual", "pending", "done", 500, "unverified"),  # it reads far fewer characters than were typed
+    ("manual", "verified", "", None, "confirmed"),
+    ("manual", "declined", "done", 2000, "declined"),
+])
+def test_a_typed_count_counts_once_verified_or_confirmed_by_text_recognition(studio, source, check, ocr,
+                                                                            recognised, expected):
+    """Clarification 10: a count typed by hand for a scan counts once the office has verified it, or once text
+    recognition holds at least that many characters (core.uploads.ocr_confirms)."""
+    from core.models import Upload
+
+    upload = Upload.objects.create(file="private/x.pdf", original_name="扫描.pdf", content_type="application/pdf",
+                                   size=329, sha256="0" * 64, ocr_status=ocr, ocr_chars=recognised)
+    Work.objects.create(teacher=studio.members[0], studio=studio.studio, kind="paper", title="扫描件",
+                        date=D(2024, 11, 1), char_count=2000, char_count_source=source, count_check=check,
+                        upload=upload, code="W-1")
+    (work,) = one(studio).works
+    assert work.count_status == expected
+
+
+def test_a_work_declined_as_a_near_copy_is_loaded_as_declined(studio):
+    first = Work.objects.create(teacher=studio.members[0], studio=studio.studio, kind="design", title="原稿",
+                                date=D(2024, 11, 1), code="W-1")
+    Work.objects.create(teacher=studio.members[1], studio=studio.studio, kind="design", title="雷同",
+                        date=D(2024, 11, 2), code="W-2", copy_of=first, copy_similarity=0.9, copy_check="declined")
+    Work.objects.create(teacher=studio.members[1], studio=studio.studio, kind="design", title="待查",
+                        date=D(2024, 11, 3), code="W-3", copy_of=first, copy_similarity=0.6, copy_check="pending")
+    assert {w.ref: w.status for w in one(studio).works} == {"W-1": "submitted", "W-2": "declined",
+                                                             "W-3": "submitted"}
 
 
 def test_records_of_other_studios_and_outside_the_cycle_are_left_out(studio):

@@ -930,7 +930,9 @@ def test_task_due_next_year_is_not_counted():
 def test_completion_recorded_after_as_of_is_not_yet_known():
     ev = studio(tasks=[task("K-6", "T-001", date(2025, 3, 1), date(2025, 2, 20))])
     assert i_tasks(ev, MEMBER, YEAR1, date(2025, 2, 1), DEFAULTS).status == "pending"
-    assert i_tasks(ev, MEMBER, YEAR1, date(2025, 2, 20), DEFAULTS).status == "met"
+    on_record = i_tasks(ev, MEMBER, YEAR1, date(2025, 2, 20), DEFAULTS)
+    assert (on_record.status, on_record.evidence) == ("pending", ("K-6",))  # clarification 2: the year still runs
+    assert i_tasks(ev, MEMBER, YEAR1, YEAR1.end, DEFAULTS).status == "met"
 
 
 # --- I-STAGE-SUMMARY / I-DEV-PLAN / I-MENTOR --------------------------------

@@ -53,6 +53,10 @@ def _signoff_display(signoff: dict | None) -> dict | None:
     if not signoff:
         return None
     at = parse_datetime(signoff["at"]) if signoff.get("at") else None
+    if signoff.get("reopened"):
+        reopened_at = parse_datetime(signoff["reopened"]["at"])
+        signoff = {**signoff, "reopened": {**signoff["reopened"],
+                                           "at": timezone.localtime(reopened_at).strftime("%Y-%m-%d %H:%M")}}
     return {**signoff, "grade_label": GRADE_LABELS.get(signoff["grade"], signoff["grade"]),
             "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""}
 
@@ -123,6 +127,7 @@ def studio_assessment(request, code):
         "result": result, "office": office, "sees_everyone": sees_everyone, "signoff": signoff, "diff": diff,
         "settings_used": settings_rows(result.get("settings")), "cycle": cycle,
         "query": urlencode({"kind": kind, "year": year}), "period_not_ended": _period_not_ended(result),
+        "reopen_year": school_year(year) if office and signoff else None,
     })
 
 

@@ -13,6 +13,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from core.audit_archive import audit_archive, verify_archive, verify_table
+from core.audit_chain import chain_pending
 from core.models import AuditArchive, AuditEntry, AuditLogIsAppendOnly
 from core.services import audit_record
 
@@ -21,8 +22,14 @@ on_postgres = pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (DATABAS
 
 
 def _entries(banner, count=3, **extra):
-    return [audit_record(actor=banner.officer, action="filing.approve", comment=f"第{index}条", studio=banner.a.studio,
-                         data={"n": index, "名": "张"}, **extra) for index in range(count)]
+    """Entries as committed: the test's transaction never commits, so the chaining that follows every commit is
+    run here."""
+    entries = [audit_record(actor=banner.officer, action="filing.approve", comment=f"第{index}条",
+                            studio=banner.a.studio, data={"n": index, "名": "张"}, **extra) for index in range(count)]
+    chain_pending()
+    for entry in entries:
+        entry.refresh_from_db()
+    return entries
 
 
 def _verify() -> str:
@@ -43,8 +50,19 @@ def _raw(sql: str, params=()):
             cursor.execute("SET LOCAL session_replication_role = 'origin'")
 
 
+def test_an_entry_is_sealed_at_once_and_chained_when_its_transaction_commits(banner,
+                                                                           django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = audit_record(actor=banner.officer, action="filing.approve", studio=banner.a.studio)
+        entry.refresh_from_db()
+        assert len(entry.seal) == 64 and entry.seq is None and entry.hash == ""
+    entry.refresh_from_db()
+    assert entry.seq == 1 and len(entry.hash) == 64
+
+
 def test_every_entry_is_chained_to_the_one_before(banner):
     first, second, third = _entries(banner)
+    assert [first.seq, second.seq, third.seq] == [1, 2, 3]
     assert len({first.hash, second.hash, third.hash}) == 3 and all(len(e.hash) == 64 for e in (first, second, third))
     assert verify_table().intact
     assert "审计日志完整：已核对 3 条记录，哈希链没有断点" in _verify()
@@ -79,12 +97,23 @@ def test_audit_verify_finds_a_row_changed_by_sql(banner):
         _verify()
 
 
-def test_audit_verify_finds_a_back_dated_row_inserted_by_sql(banner):
-    _entries(banner, 2)
-    forged = AuditEntry.objects.order_by("id").first()
-    _raw("INSERT INTO core_auditentry (created_at, action, target_id, target_repr, from_state, to_state, comment, "
-         "data, hash) VALUES (%s, 'filing.approve', '', '', '', '', '伪造', '{}', %s)",
-         [timezone.now() - datetime.timedelta(days=30), forged.hash])
+FORGE = ("INSERT INTO core_auditentry (created_at, action, target_id, target_repr, from_state, to_state, comment, "
+         "data, seal, seq, hash) VALUES (%s, 'filing.approve', '', '', '', '', '伪造', '{}', %s, %s, %s)")
+
+
+def test_audit_verify_finds_a_back_dated_row_inserted_by_sql_and_never_chains_it(banner):
+    _first, second = _entries(banner, 2)
+    _raw(FORGE, [timezone.now() - datetime.timedelta(days=30), second.seal, None, ""])
+    result = verify_table()
+    assert result.broken.reason == "unsealed" and result.broken.action == "filing.approve"
+    assert AuditEntry.objects.filter(comment="伪造", seq__isnull=True).exists()
+    with pytest.raises(CommandError, match="不在哈希链中"):
+        _verify()
+
+
+def test_audit_verify_finds_a_row_inserted_into_the_chain_by_sql(banner):
+    _first, second = _entries(banner, 2)
+    _raw(FORGE, [timezone.now() - datetime.timedelta(days=30), second.seal, second.seq + 1, second.hash])
     assert verify_table().broken.reason == "mismatch"
 
 
@@ -130,11 +159,33 @@ def test_even_the_archiving_switch_cannot_delete_a_young_entry(banner):
 
 @on_postgres
 @pytest.mark.postgres
+def test_the_trigger_lets_through_only_the_chaining_of_an_unchained_entry(banner):
+    from django.db import InternalError, ProgrammingError
+
+    entry = audit_record(actor=banner.officer, action="filing.approve", comment="原文")
+    with (pytest.raises((InternalError, ProgrammingError), match="append-only"), transaction.atomic(),
+          connection.cursor() as cursor):
+        cursor.execute("UPDATE core_auditentry SET seq = 99, hash = 'x', comment = '篡改' WHERE id = %s", [entry.pk])
+    chain_pending()
+    entry.refresh_from_db()
+    assert entry.seq == 1 and entry.comment == "原文"
+    with (pytest.raises((InternalError, ProgrammingError), match="append-only"), transaction.atomic(),
+          connection.cursor() as cursor):
+        cursor.execute("UPDATE core_auditentry SET seq = 2 WHERE id = %s", [entry.pk])
+
+
+@on_postgres
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_writers_at_once_never_fork_the_chain():
-    """Writer A chains an entry and keeps its transaction open; writer B must wait for A's commit and link to A's
-    entry, not to the one before it."""
-    a_wrote, a_may_commit, b_done = threading.Event(), threading.Event(), threading.Event()
+def test_two_writers_at_once_neither_wait_for_each_other_nor_fork_the_chain():
+    """Writer A audits and keeps its transaction open, then locks a row that writer B holds; B audits meanwhile.
+    When the chain was linked under a lock held to the end of the writer's transaction, B waited for A's lock
+    while A waited for B's row: a deadlock. Now B's entry is written at once, and both are chained on commit."""
+    from studios.models import SchoolYear
+
+    year = SchoolYear.objects.create(start_year=2040, start="2040-09-01", end="2041-08-31",
+                                     semester2_start="2041-02-01")
+    a_wrote, b_locked, b_done = threading.Event(), threading.Event(), threading.Event()
     audit_record(actor=None, action="auth.login_failed", data={"username": "start"})
     errors = []
 
@@ -143,7 +194,8 @@ def test_two_writers_at_once_never_fork_the_chain():
             with transaction.atomic():
                 audit_record(actor=None, action="auth.login_failed", data={"username": "a"})
                 a_wrote.set()
-                assert a_may_commit.wait(30)
+                assert b_locked.wait(30)
+                SchoolYear.objects.select_for_update().get(pk=year.pk)  # waits for B's commit, no longer
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -152,7 +204,10 @@ def test_two_writers_at_once_never_fork_the_chain():
     def writer_b():
         try:
             assert a_wrote.wait(30)
-            audit_record(actor=None, action="auth.login_failed", data={"username": "b"})
+            with transaction.atomic():
+                SchoolYear.objects.select_for_update().get(pk=year.pk)
+                b_locked.set()
+                audit_record(actor=None, action="auth.login_failed", data={"username": "b"})
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -162,17 +217,13 @@ def test_two_writers_at_once_never_fork_the_chain():
     threads = [threading.Thread(target=writer_a), threading.Thread(target=writer_b)]
     for thread in threads:
         thread.start()
-    assert a_wrote.wait(30)
-    # B is now waiting on the chain's lock: it does not finish while A's transaction is open.
-    waiting = _wait_for(lambda: _advisory_waiters() >= 1)
-    assert waiting and not b_done.is_set()
-    a_may_commit.set()
+    assert b_done.wait(30), "writer B waited on writer A's open transaction"
     for thread in threads:
         thread.join(30)
     assert errors == []
-    names = list(AuditEntry.objects.order_by("id").values_list("data__username", flat=True))
-    assert names == ["start", "a", "b"]
-    assert verify_table().intact
+    chain = list(AuditEntry.objects.order_by("seq").values_list("seq", "data__username"))
+    assert chain == [(1, "start"), (2, "b"), (3, "a")]  # in the order they were committed
+    assert verify_table().intact and _advisory_waiters() == 0
 
 
 def _advisory_waiters() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, Attendance, Filing
+from activities.services import parse_document_number
 
 from .. import ledger as L
 from .planning import SheetPlanner, chunks, diff
@@ -74,8 +75,13 @@ class ActivitySheets(SheetPlanner):
                     filing_changed = True
             else:
                 approved = filing_status == Filing.Status.APPROVED
+                # A number in the app's own form (乌教研发〔2025〕12号) takes its place in the year's sequence, so
+                # that the approvals after the import move past it (clarification 9).
+                year_seq = parse_document_number(number) if approved else None
                 wanted_filing = {"status": filing_status, "approved_on": approved_on if approved else None,
-                                 "doc_number": number if approved else None}
+                                 "doc_number": number if approved else None,
+                                 "doc_year": year_seq[0] if year_seq else None,
+                                 "doc_seq": year_seq[1] if year_seq else None}
                 if filing is None:
                     filing = Filing(activity=activity, **wanted_filing)
                     self.plan_.add(filing)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from activities.models import Activity, Attendance, Filing
+from activities.models import Activity, Attendance, DocumentNumberCounter, Filing
 from core.services import audit_record
 from members.models import School, Teacher, Title, User
 from records.models import (
@@ -48,6 +48,7 @@ class LedgerImport(PeopleSheets, ActivitySheets, RecordSheets):
         self.plan_documents()
         self.plan_funds()
         self.plan_evaluations()
+        self.guard_frozen_rows()
 
     WRITE_ORDER = (SchoolYear, School, User, Teacher, Studio, Cycle, Membership, Title, ResearchProject, Activity,
                    Filing, Attendance, Work, MentoringPair, Task, TaskAssignment, StudioDocument, FundEntry,
@@ -69,6 +70,7 @@ class LedgerImport(PeopleSheets, ActivitySheets, RecordSheets):
                 for obj in updates:
                     obj._prepare_related_fields_for_save(operation_name="bulk_update")
                 model.objects.bulk_update(updates, sorted(plan.update_fields[model]), batch_size=BATCH)
+        self.move_document_counters()
         through = ResearchProject.participants.through
         if plan.participants:
             through.objects.filter(researchproject_id__in=[p.pk for p, _people in plan.participants]).delete()
@@ -76,6 +78,22 @@ class LedgerImport(PeopleSheets, ActivitySheets, RecordSheets):
                 through(researchproject_id=project.pk, teacher_id=teacher.pk)
                 for project, people in plan.participants for teacher in people
             ], batch_size=BATCH)
+
+
+    def move_document_counters(self):
+        """Importing approved filings moves each year's document-number counter past the highest number imported
+        (ledger-workbook.md, clarifications): later approvals in the app never collide with them."""
+        top: dict[int, int] = {}
+        for filing in [*self.plan_.create.get(Filing, []), *self.plan_.update.get(Filing, {}).values()]:
+            if filing.status == Filing.Status.APPROVED and filing.doc_year and filing.doc_seq:
+                top[filing.doc_year] = max(top.get(filing.doc_year, 0), filing.doc_seq)
+        if not top:
+            return
+        DocumentNumberCounter.objects.bulk_create([DocumentNumberCounter(year=year) for year in top],
+                                                  ignore_conflicts=True)
+        for counter in DocumentNumberCounter.objects.select_for_update().filter(year__in=list(top)):
+            if counter.last_seq < top[counter.year]:
+                DocumentNumberCounter.objects.filter(pk=counter.pk).update(last_seq=top[counter.year])
 
 
 def ledger_import(data: bytes, *, actor=None, dry_run: bool = False, file_name: str = "",

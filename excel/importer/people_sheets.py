@@ -167,24 +167,27 @@ class PeopleSheets(SheetPlanner):
                     % {"code": host_code})
 
     def plan_titles(self):
+        """Titles the office imports are verified (ledger-workbook.md, clarifications): a new one is recorded as
+        verified, and one already waiting for verification becomes verified."""
         spec = L.TITLES
         teachers = [t for t in self.teachers.values() if t.pk]
-        existing = set()
+        existing = {}
         for chunk in chunks(teachers):
-            existing.update(Title.objects.filter(teacher__in=chunk).values_list(
-                "teacher_id", "kind", "level", "awarded_on"))
+            for title in Title.objects.filter(teacher__in=chunk):
+                existing[(title.teacher_id, title.kind, title.level, title.awarded_on)] = title
         rows = self.unique(spec, self.rows(spec),
                            lambda row: (row["教师编号"], row["称号"], row["级别"], row["授予日期"]), "称号")
+        verified = {"check_status": Title.Check.VERIFIED, "check_comment": ""}
         for row in rows:
             teacher = self.teacher(spec, row, "教师编号")
             if teacher is None:
                 continue
             key = (teacher.pk, row["称号"], row["级别"], row["授予日期"])
             if teacher.pk and key in existing:
-                self.count(spec, "unchanged")
+                self.settle(spec, existing[key], verified, is_new=False)
             else:
                 self.settle(spec, Title(teacher=teacher), {"kind": row["称号"], "level": row["级别"],
-                                                           "awarded_on": row["授予日期"]}, is_new=True)
+                                                           "awarded_on": row["授予日期"], **verified}, is_new=True)
 
 
 def overlapping_hosts(spans):

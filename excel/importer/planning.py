@@ -13,6 +13,7 @@ from records.models import ResearchProject
 from studios.models import SchoolYear, Studio
 
 from .. import ledger as L
+from .frozen import FrozenRows
 from .reading import Row
 from .results import ImportResult, LedgerError, SheetCounts
 
@@ -92,9 +93,9 @@ class Plan:
         self.update_fields[type(obj)].update(fields)
 
 
-class SheetPlanner:
-    """What every sheet's planning shares: errors, counts, settling a row onto a record, the bulk lookups
-    of the codes the workbook names."""
+class SheetPlanner(FrozenRows):
+    """What every sheet's planning shares: errors, counts, settling a row onto a record (and noting it for the
+    frozen-year guard), the bulk lookups of the codes the workbook names."""
 
     def __init__(self, sheets: dict[str, list[Row]], errors: list[LedgerError], result: ImportResult):
         self.sheets = sheets
@@ -120,11 +121,14 @@ class SheetPlanner:
                 setattr(obj, name, value)
             self.plan_.add(obj)
             state = "created"
+            self.note_dated(spec, obj, None)
         else:
+            before = self.dated_before(obj)
             changed = diff(obj, wanted)
             if changed:
                 self.plan_.change(obj, changed)
                 state = "updated"
+                self.note_dated(spec, obj, before)
             else:
                 state = "unchanged"
         self.count(spec, state)

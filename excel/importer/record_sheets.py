@@ -77,11 +77,21 @@ class RecordSheets(SheetPlanner):
             wanted = {"teacher": teacher, "studio": studio, "kind": row["类型"], "title": row["标题"],
                       "date": row["日期"],
                       **self.managed(row, {"状态": ("status", row["状态"] or Work.Status.SUBMITTED)})}
+            if wanted.get("status") == L.DECLINED_WORK:
+                wanted.update(status=Work.Status.SUBMITTED, copy_check=Work.Check.DECLINED)
+            elif "status" in wanted and work is not None and work.copy_check == Work.Check.DECLINED:
+                wanted["copy_check"] = Work.Check.NONE  # the office's ledger admits it again
             count = row["字数"]
-            if row.has("字数") and (work is None or work.upload_id is None and work.char_count != count):
-                # 字数 for rows with no file, as the ledger records it; a file's own count is never replaced.
+            # A blank 字数 leaves a count typed by hand alone: the ledger export leaves out the counts still
+            # waiting for the office, so that they are not verified by passing through a ledger.
+            typed = work is not None and work.char_count_source == Work.CountSource.MANUAL
+            if row.has("字数") and (work is None or work.upload_id is None and work.char_count != count) \
+                    and not (count is None and typed):
+                # 字数 for rows with no file, as the ledger records it — the office's, so verified by definition
+                # (ledger-workbook.md, clarifications); a file's own count is never replaced.
                 wanted["char_count"] = count
                 wanted["char_count_source"] = Work.CountSource.LEDGER if count is not None else ""
+                wanted["count_check"] = Work.Check.NONE
             self.settle(spec, work or Work(code=row["成果编号"], status=Work.Status.SUBMITTED), wanted,
                         is_new=work is None)
 

@@ -14,6 +14,8 @@ from studios.selectors import host_users, office_users
 
 from ..models import StudioDocument
 from .common import store
+from .duties import require_active_in, require_independent_officer
+from .frozen import guard_frozen
 
 
 def document_url(document: StudioDocument) -> str:
@@ -28,6 +30,8 @@ def document_create(*, actor, studio, kind: str, school_year, title: str, file=N
         raise DomainError(_("Unknown document kind."))
     if not (title or "").strip():
         raise DomainError(_("Please give a title."))
+    require_active_in(actor, studio)
+    guard_frozen(studio=studio, school_years=[school_year])
     upload = None
     if file is not None:
         upload = store(file=file, accept=WRITING, actor=actor, studio=studio, visibility=Upload.Visibility.STUDIO)
@@ -42,6 +46,7 @@ def document_create(*, actor, studio, kind: str, school_year, title: str, file=N
 def document_update(*, actor, document: StudioDocument, title: str | None = None, file=None) -> StudioDocument:
     """Change a draft or returned document's title or file; the old file goes once the new one is stored."""
     document = _lock_document(document, (StudioDocument.Status.DRAFT, StudioDocument.Status.RETURNED))
+    require_active_in(actor, document.studio)
     old_upload = None
     fields = []
     if title is not None:
@@ -63,7 +68,8 @@ def document_update(*, actor, document: StudioDocument, title: str | None = None
 
 
 def _lock_document(document: StudioDocument, expected: tuple[str, ...]) -> StudioDocument:
-    locked = StudioDocument.objects.select_for_update().select_related("studio").get(pk=document.pk)
+    locked = StudioDocument.objects.select_for_update().select_related("studio", "school_year").get(pk=document.pk)
+    guard_frozen(studio=locked.studio, school_years=[locked.school_year])
     if locked.status not in expected:
         raise DomainError(
             _("This document is %(status)s; that cannot be done now.") % {"status": locked.get_status_display()}
@@ -99,6 +105,7 @@ def document_submit(*, actor, document: StudioDocument) -> StudioDocument:
 @transaction.atomic
 def document_approve(*, actor, document: StudioDocument, comment: str = "") -> StudioDocument:
     document = _lock_document(document, (StudioDocument.Status.SUBMITTED,))
+    require_independent_officer(actor, document.studio)
     return _decide(actor=actor, document=document, to=StudioDocument.Status.APPROVED, comment=comment,
                    action="document.approve",
                    message=_("“%(title)s” was approved by the office."))
@@ -109,6 +116,7 @@ def document_return(*, actor, document: StudioDocument, comment: str) -> StudioD
     if not (comment or "").strip():
         raise DomainError(_("Please say why the document is returned."))
     document = _lock_document(document, (StudioDocument.Status.SUBMITTED,))
+    require_independent_officer(actor, document.studio)
     return _decide(actor=actor, document=document, to=StudioDocument.Status.RETURNED, comment=comment.strip(),
                    action="document.return",
                    message=_("“%(title)s” was returned by the office: %(comment)s"))

@@ -9,11 +9,15 @@ from core.services import DomainError, audit_record
 from studios.models import Membership
 
 from ..models import HostEvaluation
+from .duties import require_active_in
+from .frozen import guard_frozen
 
 
 @transaction.atomic
 def evaluation_save(*, actor, studio, school_year, teacher, scores: dict, comment: str = "") -> HostEvaluation:
     """Once a school year the host scores a member on the five dimensions, 0–100 each; saving again corrects."""
+    require_active_in(actor, studio)
+    guard_frozen(studio=studio, school_years=[school_year])
     for name in HostEvaluation.SCORE_FIELDS:
         value = scores.get(name)
         if value is None or not 0 <= int(value) <= 100:

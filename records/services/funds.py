@@ -15,6 +15,8 @@ from studios.models import Studio
 from ..models import FundEntry
 from ..selectors import fund_totals
 from .common import store
+from .duties import require_active_in, require_independent_officer
+from .frozen import guard_frozen
 
 
 def _money(amount) -> str:
@@ -23,8 +25,14 @@ def _money(amount) -> str:
 
 @transaction.atomic
 def fund_allocate(*, actor, studio, school_year, amount: Decimal, date, description: str = "") -> FundEntry:
+    """An allocation (拨款) to the studio for a school year: recorded by the office only (clarification 10), by an
+    officer who is not in the studio."""
+    if not is_office(actor):
+        raise DomainError(_("Allocations are recorded by the research centre office only; hosts record expenses."))
+    require_independent_officer(actor, studio)
     if amount is None or amount <= 0:
         raise DomainError(_("The amount must be more than zero."))
+    guard_frozen(studio=studio, days=[date], school_years=[school_year])
     entry = FundEntry.objects.create(studio=studio, school_year=school_year, kind=FundEntry.Kind.ALLOCATION,
                                      amount=amount, date=date, description=description)
     audit_record(actor=actor, action="fund.allocate", target=entry, studio=studio,
@@ -43,6 +51,8 @@ def expense_create(*, actor, studio, school_year, amount: Decimal, category: str
         raise DomainError(_("Choose a category."))
     if not school_year.start <= date <= school_year.end:
         raise DomainError(_("The date is outside school year %(year)s.") % {"year": school_year.label})
+    require_active_in(actor, studio)
+    guard_frozen(studio=studio, days=[date], school_years=[school_year])
     Studio.objects.select_for_update().get(pk=studio.pk)  # one expense at a time per studio: the balance holds
     allocated, spent = fund_totals(studio, school_year)
     balance = allocated - spent
@@ -76,7 +86,12 @@ def expense_create(*, actor, studio, school_year, amount: Decimal, category: str
 @transaction.atomic
 def fund_entry_delete(*, actor, entry: FundEntry) -> None:
     Studio.objects.select_for_update().get(pk=entry.studio_id)
+    guard_frozen(studio=entry.studio, days=[entry.date], school_years=[entry.school_year])
     if entry.kind == FundEntry.Kind.ALLOCATION:
+        if not is_office(actor):
+            raise DomainError(_("Allocations are recorded by the research centre office only; hosts record "
+                                "expenses."))
+        require_independent_officer(actor, entry.studio)
         allocated, spent = fund_totals(entry.studio, entry.school_year)
         if allocated - entry.amount < spent:
             raise DomainError(_("Without this allocation the year's expenses would exceed its funds; remove "

@@ -10,6 +10,8 @@ from studios.access import today
 
 from ..models import MentoringPair, MentoringVisit
 from .common import check_member
+from .duties import require_active_in
+from .frozen import guard_frozen
 
 
 def _check_pair(*, mentee_name, mentee_school, started_on, ended_on) -> None:
@@ -19,11 +21,21 @@ def _check_pair(*, mentee_name, mentee_school, started_on, ended_on) -> None:
         raise DomainError(_("The end date cannot be before the start date."))
 
 
+def _guard_pair(actor, pair: MentoringPair, *days) -> None:
+    """A pair counts from its start (I-MENTOR): frozen with the year it started in, for its studio or, recorded
+    without one, for the person's studios."""
+    if pair.studio is not None:
+        require_active_in(actor, pair.studio)
+    guard_frozen(studio=pair.studio, teacher=pair.teacher, days=[pair.started_on, *days])
+
+
 @transaction.atomic
 def pair_create(*, actor, teacher, studio, mentee_name: str, mentee_school: str, started_on, ended_on=None,
                 notes: str = "") -> MentoringPair:
     _check_pair(mentee_name=mentee_name, mentee_school=mentee_school, started_on=started_on, ended_on=ended_on)
     check_member(teacher, studio)
+    require_active_in(actor, studio)
+    guard_frozen(studio=studio, teacher=teacher, days=[started_on])
     pair = MentoringPair.objects.create(teacher=teacher, studio=studio, mentee_name=mentee_name.strip(),
                                         mentee_school=mentee_school.strip(), started_on=started_on,
                                         ended_on=ended_on, notes=notes)
@@ -35,7 +47,8 @@ def pair_create(*, actor, teacher, studio, mentee_name: str, mentee_school: str,
 def pair_update(*, actor, pair: MentoringPair, mentee_name: str, mentee_school: str, started_on, ended_on=None,
                 notes: str = "") -> MentoringPair:
     _check_pair(mentee_name=mentee_name, mentee_school=mentee_school, started_on=started_on, ended_on=ended_on)
-    pair = MentoringPair.objects.select_for_update().get(pk=pair.pk)
+    pair = MentoringPair.objects.select_for_update().select_related("studio", "teacher").get(pk=pair.pk)
+    _guard_pair(actor, pair, started_on)
     pair.mentee_name, pair.mentee_school = mentee_name.strip(), mentee_school.strip()
     pair.started_on, pair.ended_on, pair.notes = started_on, ended_on, notes
     pair.save()
@@ -45,6 +58,7 @@ def pair_update(*, actor, pair: MentoringPair, mentee_name: str, mentee_school: 
 
 @transaction.atomic
 def pair_delete(*, actor, pair: MentoringPair) -> None:
+    _guard_pair(actor, pair)
     audit_record(actor=actor, action="pair.delete", target=pair, studio=pair.studio)
     pair.delete()
 
@@ -57,6 +71,7 @@ def visit_add(*, actor, pair: MentoringPair, visited_on, note: str) -> Mentoring
         raise DomainError(_("The visit cannot be before the pair started."))
     if visited_on > today():
         raise DomainError(_("The date cannot be in the future."))
+    _guard_pair(actor, pair, visited_on)
     visit = MentoringVisit.objects.create(pair=pair, visited_on=visited_on, note=note.strip())
     audit_record(actor=actor, action="pair.visit", target=pair, studio=pair.studio,
                  data={"visited_on": visited_on.isoformat()})

@@ -12,6 +12,8 @@ from studios.models import Membership
 
 from ..models import ResearchProject
 from .common import store
+from .duties import require_active_in
+from .frozen import guard_frozen
 
 
 def _check_project(*, title, approved_on, concluded_on, leader, participants, studio) -> None:
@@ -42,6 +44,8 @@ def project_create(*, actor, studio, title: str, level: int, approved_on, conclu
     participants = [person for person in participants if person.pk != leader.pk]
     _check_project(title=title, approved_on=approved_on, concluded_on=concluded_on, leader=leader,
                    participants=participants, studio=studio)
+    require_active_in(actor, studio)
+    guard_frozen(studio=studio, days=[approved_on, concluded_on])
     project = ResearchProject(studio=studio, title=title.strip(), level=level, approved_on=approved_on,
                               concluded_on=concluded_on, leader=leader)
     _replace_document(obj=project, field="approval_document", file=approval_file, actor=actor, studio=studio)
@@ -55,7 +59,9 @@ def project_create(*, actor, studio, title: str, level: int, approved_on, conclu
 @transaction.atomic
 def project_update(*, actor, project: ResearchProject, title: str, level: int, approved_on, concluded_on=None,
                    leader, participants=(), approval_file=None, conclusion_file=None) -> ResearchProject:
-    project = ResearchProject.objects.select_for_update().get(pk=project.pk)
+    project = ResearchProject.objects.select_for_update().select_related("studio").get(pk=project.pk)
+    require_active_in(actor, project.studio)
+    guard_frozen(studio=project.studio, days=[project.approved_on, project.concluded_on, approved_on, concluded_on])
     participants = [person for person in participants if person.pk != leader.pk]
     _check_project(title=title, approved_on=approved_on, concluded_on=concluded_on, leader=leader,
                    participants=participants, studio=project.studio)
@@ -77,6 +83,8 @@ def project_update(*, actor, project: ResearchProject, title: str, level: int, a
 
 @transaction.atomic
 def project_delete(*, actor, project: ResearchProject) -> None:
+    require_active_in(actor, project.studio)
+    guard_frozen(studio=project.studio, days=[project.approved_on, project.concluded_on])
     uploads = [project.approval_document, project.conclusion_document]
     audit_record(actor=actor, action="project.delete", target=project, studio=project.studio)
     project.delete()

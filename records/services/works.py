@@ -1,43 +1,42 @@
-"""Works (成果): a member's works, their character counts, and the year lock they respect."""
+"""Works (成果): a member's works, their character counts, one file one count, near-copies, frozen years."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import hashlib
+
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.models import Upload
 from core.services import DomainError, audit_record, upload_create, upload_discard
 from core.uploads import NEEDS_CONVERSION, WRITING, check_upload, count_chars, extract_text
 from studios.access import today
-from studios.models import SchoolYear
 
-from ..models import Work, YearLock
+from .. import similarity
+from ..models import Work, WorkBand, WorkFingerprint
 from ..selectors import threshold_for
 from .common import check_member
+from .duties import require_active_in
+from .frozen import guard_frozen
 
 
-def _year_locked(studio, day) -> SchoolYear | None:
-    """The school year of this day, if it is locked for the studio."""
-    year = SchoolYear.objects.filter(start__lte=day, end__gte=day).first()
-    if year is not None and YearLock.objects.filter(studio=studio, school_year=year).exists():
-        return year
-    return None
-
-
-def _refuse_if_locked(work: Work) -> None:
-    if work.status != Work.Status.SUBMITTED:
-        return
-    year = _year_locked(work.studio, work.date)
-    if year is not None:
-        raise DomainError(_("School year %(year)s is locked; its works can no longer be changed.")
-                          % {"year": year.label})
+def _refuse_duplicate(digest: str, work: Work) -> None:
+    """One file, one count (clarification 10): a file that is already another work's is refused, naming it."""
+    first = (Work.objects.filter(content_hash=digest).exclude(pk=work.pk)
+             .select_related("teacher", "studio").first())
+    if first is not None:
+        raise DomainError(
+            _("This file has already been handed in as the work “%(title)s” (%(ref)s, %(author)s, %(studio)s): "
+              "the same file counts once only.")
+            % {"title": first.title, "ref": first.ref, "author": first.teacher.name, "studio": first.studio.name}
+        )
 
 
 def _read_writing(file) -> tuple:
-    """Check a writing file and count its characters before anything is stored."""
+    """Check a writing file, read its text and count its characters before anything is stored."""
     checked = check_upload(file, WRITING)
     text = extract_text(checked)
-    return checked, (count_chars(text) if text is not None else None)
+    return checked, text, (count_chars(text) if text is not None else None)
 
 
 def _settle_count(*, file_count, has_text_layer: bool, has_file: bool, typed: int | None):
@@ -57,10 +56,12 @@ def _settle_count(*, file_count, has_text_layer: bool, has_file: bool, typed: in
 def _save_work(*, actor, work: Work, file, char_count, submit: bool, creating: bool) -> Work:
     new_upload = None
     old_upload = None
+    text = None
     if file is not None:
-        checked, file_count = _read_writing(file)
+        checked, text, file_count = _read_writing(file)
         has_text = file_count is not None
         has_file = True
+        _refuse_duplicate(hashlib.sha256(checked.data).hexdigest(), work)
         counting = checked.kind in NEEDS_CONVERSION
     else:
         file_count = work.upload.text_chars if work.upload_id else None
@@ -78,21 +79,30 @@ def _save_work(*, actor, work: Work, file, char_count, submit: bool, creating: b
         # A .doc or .wps is counted by the worker a moment later (work_file_counted): no need to type it.
         if count is None and not counting and threshold_for(work.kind, _rules()) is not None:
             raise DomainError(_("This file has no text layer (a scan): type its character count to submit it."))
-        year = _year_locked(work.studio, work.date)
-        if year is not None:
-            raise DomainError(_("School year %(year)s is locked; its works can no longer be changed.")
-                              % {"year": year.label})
     if file is not None:
         new_upload = upload_create(checked=checked, original_name=file.name, user=actor, studio=work.studio,
                                    owner=work.teacher, visibility=Upload.Visibility.OWNER, count_text=True)
         old_upload = work.upload
         work.upload = new_upload
+        work.content_hash = new_upload.sha256
     previous = "" if creating else work.status
+    if source == Work.CountSource.MANUAL:
+        if (work.char_count, work.char_count_source) != (count, source) or not work.count_check:
+            work.count_check = Work.Check.PENDING  # a count typed by hand waits for the office (待核实)
+    else:
+        work.count_check = Work.Check.NONE
     work.char_count = count
     work.char_count_source = source
     work.status = target_status
-    work.save()
+    try:
+        with transaction.atomic():
+            work.save()
+    except IntegrityError:  # another work took the same file at the same moment
+        _refuse_duplicate(work.content_hash, work)
+        raise
     upload_discard(old_upload)
+    if file is not None:
+        _compare(work, text)
     if creating:
         audit_record(actor=actor, action="work.create", target=work, studio=work.studio, to_state=work.status,
                      data={"char_count": count, "source": source})
@@ -103,6 +113,51 @@ def _save_work(*, actor, work: Work, file, char_count, submit: bool, creating: b
         audit_record(actor=actor, action="work.update", target=work, studio=work.studio,
                      data={"char_count": count, "source": source, "file_replaced": old_upload is not None})
     return work
+
+
+def _compare(work: Work, text: str | None) -> None:
+    """Store the work's fingerprint and mark it a near-copy of the most similar earlier work of the banner, if any
+    shares at least NEAR_COPY_SHARE of its shingles (clarification 10): the office sees both side by side."""
+    WorkBand.objects.filter(work=work).delete()
+    WorkFingerprint.objects.filter(work=work).delete()
+    found = similarity.fingerprint(text)
+    fields = {"copy_of": None, "copy_similarity": None, "copy_check": Work.Check.NONE}
+    if found is not None:
+        WorkFingerprint.objects.create(work=work, signature=list(found.signature), shingles=found.shingles)
+        bands = found.bands()
+        WorkBand.objects.bulk_create([WorkBand(work=work, band=band, value=value) for band, value in bands])
+        wanted = set(bands)
+        candidates = {
+            work_id for work_id, band, value in
+            WorkBand.objects.filter(value__in=[value for _band, value in bands]).exclude(work=work)
+            .values_list("work_id", "band", "value")
+            if (band, value) in wanted
+        }
+        best = None
+        for other_id, signature, shingles in (WorkFingerprint.objects.filter(work_id__in=candidates)
+                                              .values_list("work_id", "signature", "shingles")):
+            share = similarity.shared_share(found, similarity.Fingerprint(tuple(signature), shingles))
+            if share >= similarity.NEAR_COPY_SHARE and (best is None or share > best[1]):
+                best = (other_id, share)
+        if best is not None:
+            fields = {"copy_of_id": best[0], "copy_similarity": round(best[1], 3), "copy_check": Work.Check.PENDING}
+    Work.objects.filter(pk=work.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(work, name, value)
+    if fields["copy_check"] == Work.Check.PENDING:
+        audit_record(actor=None, action="work.near_copy", target=work, studio=work.studio, to_state="pending",
+                     data={"copy_of": work.copy_of_id, "share": work.copy_similarity})
+
+
+def work_change_refusal(*, actor, work: Work) -> str | None:
+    """Why ``actor`` may not change this work now (its year is frozen, or they have left the studio), or None: the
+    same checks the services make, for pages to say so before the person fills in a form."""
+    try:
+        require_active_in(actor, work.studio)
+        guard_frozen(studio=work.studio, days=[work.date])
+    except DomainError as error:
+        return str(error)
+    return None
 
 
 def _rules():
@@ -128,6 +183,8 @@ def work_create(*, actor, teacher, studio, kind: str, title: str, date, file=Non
     """A member's work, saved as a draft or submitted; the count comes from the file when it has text."""
     _check_work_fields(kind=kind, title=title, date=date)
     check_member(teacher, studio)
+    require_active_in(actor, studio)
+    guard_frozen(studio=studio, days=[date])
     work = Work(teacher=teacher, studio=studio, kind=kind, title=title.strip(), date=date, status=Work.Status.DRAFT)
     return _save_work(actor=actor, work=work, file=file, char_count=char_count, submit=submit, creating=True)
 
@@ -137,10 +194,13 @@ def work_update(*, actor, work: Work, kind: str, title: str, date, studio=None, 
                 char_count: int | None = None, submit: bool = False) -> Work:
     """The author corrects a draft, or a submitted work while its school year is not locked."""
     work = Work.objects.select_for_update(of=("self",)).select_related("studio", "teacher", "upload").get(pk=work.pk)
-    _refuse_if_locked(work)
+    require_active_in(actor, work.studio)
+    guard_frozen(studio=work.studio, days=[work.date, date])
     _check_work_fields(kind=kind, title=title, date=date)
     if studio is not None and studio.pk != work.studio_id:
         check_member(work.teacher, studio)
+        require_active_in(actor, studio)
+        guard_frozen(studio=studio, days=[date])
         work.studio = studio
     work.kind, work.title, work.date = kind, title.strip(), date
     return _save_work(actor=actor, work=work, file=file, char_count=char_count, submit=submit, creating=False)
@@ -156,7 +216,8 @@ def work_file_counted(*, upload: Upload) -> list[Work]:
         count = typed if typed is not None and typed <= upload.text_chars else upload.text_chars
         previous = work.char_count
         work.char_count, work.char_count_source = count, Work.CountSource.FILE
-        work.save(update_fields=["char_count", "char_count_source"])
+        work.count_check = Work.Check.NONE  # the file's own count: nothing left for the office to verify
+        work.save(update_fields=["char_count", "char_count_source", "count_check"])
         audit_record(actor=None, action="work.count_from_file", target=work, studio=work.studio,
                      data={"char_count": count, "typed": typed, "before": previous, "file": upload.text_chars})
         changed.append(work)
@@ -166,7 +227,8 @@ def work_file_counted(*, upload: Upload) -> list[Work]:
 @transaction.atomic
 def work_delete(*, actor, work: Work) -> None:
     work = Work.objects.select_for_update().select_related("studio").get(pk=work.pk)
-    _refuse_if_locked(work)
+    require_active_in(actor, work.studio)
+    guard_frozen(studio=work.studio, days=[work.date])
     audit_record(actor=actor, action="work.delete", target=work, studio=work.studio, from_state=work.status)
     upload = work.upload
     work.delete()

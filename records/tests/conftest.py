@@ -7,7 +7,7 @@ from records import services
 from records.models import FundEntry, StudioDocument, Work
 from studios.tests.factories import school_year
 
-from .samples import make_docx, make_pdf, make_png
+from .samples import make_docx, make_pdf, make_png, unique_text
 
 TODAY = datetime.date(2026, 11, 23)
 
@@ -30,7 +30,7 @@ def years(db):
 
 
 def docx_file(chars: int = 2013, name: str = "我的论文.docx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, make_docx("研" * chars))
+    return SimpleUploadedFile(name, make_docx(unique_text(chars)))
 
 
 def pdf_file(text: str | None, name: str = "论文.pdf") -> SimpleUploadedFile:
@@ -59,7 +59,7 @@ def document(banner, years):
 
 @pytest.fixture
 def allocation(banner, years):
-    return services.fund_allocate(actor=banner.a.host.user, studio=banner.a.studio, school_year=years[2025],
+    return services.fund_allocate(actor=banner.officer, studio=banner.a.studio, school_year=years[2025],
                                   amount=10000, date=datetime.date(2025, 9, 15))
 
 

@@ -1,7 +1,18 @@
 """Real sample files made in the tests: a .docx written with python-docx, a text PDF written byte by byte."""
 
 import io
+import itertools
+import random
 import zipfile
+
+_texts = itertools.count(1)
+
+
+def unique_text(chars: int) -> str:
+    """``chars`` CJK characters (字数 = chars), different at every call: one file, one count (clarification 10)
+    refuses the same file twice, and unrelated texts must not look like near-copies of each other."""
+    rng = random.Random(next(_texts))
+    return "".join(chr(0x4E00 + rng.randrange(0x5000)) for _ in range(chars))
 
 
 def make_docx(text: str) -> bytes:

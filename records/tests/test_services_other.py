@@ -111,9 +111,8 @@ def test_completion_keeps_its_date_and_a_late_one_stays_late(banner):
     task = services.task_create(actor=banner.a.host.user, studio=banner.a.studio, title="听课记录",
                                 due_on=datetime.date(2026, 10, 31), teachers=[member])
     assignment = task.assignments.get()
-    done = services.task_complete(actor=member.user, assignment=assignment, completed_on=datetime.date(2026, 11, 5),
-                                  file=docx_file(10))
-    assert done.completed_on == datetime.date(2026, 11, 5)
+    done = services.task_complete(actor=member.user, assignment=assignment, file=docx_file(10))
+    assert done.completed_on == datetime.date(2026, 11, 23)  # the day it was recorded
     assert done.is_late
     assert done.upload.owner == member
     assert AuditEntry.objects.get(action="task.complete").to_state == "late"

@@ -179,7 +179,7 @@ def test_locked_year_refuses_corrections_until_an_officer_unlocks(banner, years,
     services.year_unlock(actor=banner.officer, studio=banner.a.studio, school_year=years[2025], reason="更正错误")
     services.work_update(actor=paper.teacher.user, work=paper, kind=paper.kind, title="改", date=paper.date)
     actions = list(AuditEntry.objects.filter(action__startswith="year.").values_list("action", "comment"))
-    assert actions == [("year.unlock", "更正错误"), ("year.lock", "")]
+    assert actions == [("year.reopen", "更正错误"), ("year.lock", "")]
 
 
 def test_locking_twice_is_refused(banner, years):

@@ -29,7 +29,7 @@ def expect(role, allowed, *, anonymous=302, denied=404):
 
 STUDIO_PAGES_MANAGED = ["records:studio", "records:tasks", "records:evaluations", "records:funds",
                         "records:document_create", "records:project_create", "records:task_create",
-                        "records:fund_allocate", "records:expense_create", "records:year_lock"]
+                        "records:expense_create", "records:year_lock"]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -47,8 +47,9 @@ def test_studio_documents_and_projects_are_read_by_its_members_too(client_for, b
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_year_unlock_is_for_officers_only(client_for, banner, years, role):
-    url = reverse("records:year_unlock", kwargs={"code": banner.a.studio.code})
+@pytest.mark.parametrize("name", ["records:year_unlock", "records:fund_allocate"])
+def test_reopening_a_year_and_allocating_funds_are_for_officers_only(client_for, banner, years, role, name):
+    url = reverse(name, kwargs={"code": banner.a.studio.code})
     expected = {"anonymous": 302, "member_a": 403, "host_a": 403, "member_b": 403, "host_b": 403, "officer": 200,
                 "admin": 403, "security_admin": 403, "audit_admin": 403}[role]
     assert status_for(client_for, banner, role, url) == expected
@@ -283,10 +284,9 @@ def test_host_assigns_a_task_and_the_member_marks_it_done_late(client_for, banne
         "title": "撰写听课记录", "due_on": "2026-11-01", "teachers": [member.pk],
     })
     assignment = Task.objects.get().assignments.get()
-    client_for(member.user).post(reverse("records:task_done", kwargs={"pk": assignment.pk}),
-                                 {"completed_on": "2026-11-20"})
+    client_for(member.user).post(reverse("records:task_done", kwargs={"pk": assignment.pk}), {"note": "已完成"})
     page = host.get(reverse("records:tasks", kwargs={"code": banner.a.studio.code})).content.decode()
-    assert "逾期完成（2026-11-20）" in page
+    assert "逾期完成（2026-11-23）" in page  # the day it was recorded
 
 
 def test_host_overdrawing_sees_a_clear_message_and_nothing_is_saved(client_for, banner, years, allocation):

@@ -15,8 +15,8 @@ from .locks import year_lock, year_unlock
 from .overview import my_records, person_records, studio_records
 from .pairs import pair_create, pair_delete, pair_detail, pair_edit
 from .projects import project_create, project_delete, project_edit, project_list
-from .tasks import task_create, task_delete, task_done, task_list
-from .works import work_create, work_delete, work_detail, work_edit, work_url
+from .tasks import task_create, task_delete, task_done, task_list, task_record_done
+from .works import work_compare, work_create, work_delete, work_detail, work_edit, work_url
 
 __all__ = (
     "document_create",
@@ -47,6 +47,8 @@ __all__ = (
     "task_delete",
     "task_done",
     "task_list",
+    "task_record_done",
+    "work_compare",
     "work_create",
     "work_delete",
     "work_detail",

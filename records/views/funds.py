@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.services import DomainError
-from studios.access import get_managed_studio_for_user, is_office, today
+from studios.access import get_managed_studio_for_user, get_studio_for_user, is_office, require_office, today
 from studios.models import SchoolYear
 
 from .. import selectors, services
@@ -28,7 +28,8 @@ def fund_usage(request, code):
 
 @login_required
 def fund_allocate(request, code):
-    studio = get_managed_studio_for_user(request.user, code)
+    require_office(request.user)  # allocations are the office's (clarification 10); hosts record expenses
+    studio = get_studio_for_user(request.user, code)
     year = year_from(request)
     form = AllocationForm(request.POST or None, initial={"date": max(min(today(), year.end), year.start)})
     if request.method == "POST" and form.is_valid():

@@ -9,7 +9,7 @@ from core.services import DomainError
 from studios.access import get_managed_studio_for_user, get_studio_for_user, require_office
 
 from .. import services
-from ..forms import YearLockForm
+from ..forms import YearLockForm, YearReopenForm
 from .common import add_error
 
 
@@ -36,7 +36,7 @@ def year_lock(request, code):
 def year_unlock(request, code):
     require_office(request.user)
     studio = get_studio_for_user(request.user, code)
-    form = YearLockForm(request.POST or None, initial={"school_year": request.GET.get("year")})
+    form = YearReopenForm(request.POST or None, initial={"school_year": request.GET.get("year")})
     if request.method == "POST" and form.is_valid():
         try:
             services.year_unlock(actor=request.user, studio=studio, school_year=form.cleaned_data["school_year"],
@@ -44,7 +44,12 @@ def year_unlock(request, code):
         except DomainError as error:
             add_error(form, error)
         else:
-            messages.success(request, _("School year %(year)s unlocked.")
+            messages.success(request, _("School year %(year)s reopened.")
                              % {"year": form.cleaned_data["school_year"]})
             return redirect("records:studio", code=studio.code)
-    return render(request, "records/form.html", {"form": form, "studio": studio, "title": _("Unlock a school year")})
+    return render(request, "records/form.html", {
+        "form": form, "studio": studio, "title": _("Reopen a school year"),
+        "intro": _("A locked or signed-off year is frozen: nothing dated in it can be added, changed or removed. "
+                   "Reopening lets the studio correct it; the reason is kept in the audit log and the sign-off says "
+                   "that the year was reopened until it is signed off again."),
+    })

@@ -13,7 +13,7 @@ from studios.access import get_managed_studio_for_user, today
 from studios.models import Membership
 
 from .. import selectors, services
-from ..forms import CompleteForm, TaskForm
+from ..forms import CompleteForm, RecordCompletionForm, TaskForm
 from ..models import Task, TaskAssignment
 from .common import add_error, confirm_delete, own_teacher
 
@@ -22,7 +22,7 @@ from .common import add_error, confirm_delete, own_teacher
 def task_done(request, pk):
     assignment = get_object_or_404(TaskAssignment.objects.select_related("task", "task__studio"), pk=pk,
                                    teacher=own_teacher(request.user))
-    form = CompleteForm(request.POST or None, request.FILES or None, initial={"completed_on": today()})
+    form = CompleteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.task_complete(actor=request.user, assignment=assignment, **form.cleaned_data)
@@ -33,6 +33,26 @@ def task_done(request, pk):
             return redirect("records:mine")
     return render(request, "records/task_done.html", {"form": form, "assignment": assignment,
                                                       "task": assignment.task})
+
+
+@login_required
+def task_record_done(request, code, pk):
+    """The host or the office records that a member did a task, possibly on an earlier day (audited)."""
+    studio = get_managed_studio_for_user(request.user, code)
+    assignment = get_object_or_404(TaskAssignment.objects.select_related("task", "teacher"), pk=pk,
+                                   task__studio=studio)
+    form = RecordCompletionForm(request.POST or None, request.FILES or None, today=today(),
+                                initial={"completed_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_complete(actor=request.user, assignment=assignment, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            add_error(form, error)
+        else:
+            messages.success(request, _("Task marked done."))
+            return redirect("records:tasks", code=studio.code)
+    return render(request, "records/task_done.html", {"form": form, "assignment": assignment, "task": assignment.task,
+                                                      "for_member": assignment.teacher, "studio": studio})
 
 
 @login_required

@@ -12,7 +12,7 @@ from assessments.models import RuleSettings
 from core import pending as pending_uploads
 from core.services import DomainError, audit_trail
 from core.uploads import WRITING
-from studios.access import can_view_personal_record, today
+from studios.access import can_view_personal_record, require_office, today
 from studios.models import Studio
 
 from .. import selectors, services
@@ -90,9 +90,10 @@ def work_detail(request, pk):
     selectors.annotate_works([work])
     own = getattr(request.user, "teacher", None) == work.teacher
     year = selectors.Calendar().year_of(work.date)
-    locked = work.status == Work.Status.SUBMITTED and selectors.is_year_locked(work.studio_id, year)
+    refusal = services.work_change_refusal(actor=request.user, work=work) if own else None
     return render(request, "records/work_detail.html", {
-        "work": work, "own": own, "locked": locked, "year": year, "trail": audit_trail(work),
+        "work": work, "own": own, "locked": bool(refusal), "refusal": refusal, "year": year,
+        "trail": audit_trail(work),
     })
 
 
@@ -100,10 +101,9 @@ def work_detail(request, pk):
 def work_edit(request, pk):
     work = _get_own_work(request.user, pk)
     studios = own_studios(request.user)
-    year = selectors.Calendar().year_of(work.date)
-    if work.status == Work.Status.SUBMITTED and selectors.is_year_locked(work.studio_id, year):
-        messages.error(request, _("School year %(year)s is locked; its works can no longer be changed.")
-                       % {"year": year.label})
+    refusal = services.work_change_refusal(actor=request.user, work=work)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("records:work", pk=work.pk)
     initial = {"kind": work.kind, "title": work.title, "date": work.date, "studio": work.studio_id,
                "char_count": work.char_count if work.char_count_source == Work.CountSource.MANUAL else None}
@@ -141,3 +141,20 @@ def work_delete(request, pk):
 
 def work_url(work) -> str:
     return reverse("records:work", kwargs={"pk": work.pk})
+
+
+@login_required
+def work_compare(request, pk):
+    """A near-copy beside the work it resembles (clarification 10), for the office to decide: the sentences both
+    texts hold are marked. In the review queue it fills the preview pane; on its own it is a page."""
+    require_office(request.user)
+    work = get_object_or_404(Work.objects.select_related("teacher", "studio", "upload", "copy_of__teacher",
+                                                         "copy_of__studio", "copy_of__upload"), pk=pk)
+    if work.copy_of is None:
+        raise Http404
+    mine, theirs = selectors.side_by_side(selectors.work_text(work), selectors.work_text(work.copy_of))
+    context = {"work": work, "share": f"{(work.copy_similarity or 0):.0%}",
+               "sides": [{"work": work, "sentences": mine}, {"work": work.copy_of, "sentences": theirs}]}
+    if request.htmx:
+        return render(request, "records/_work_compare.html", context)
+    return render(request, "records/work_compare.html", context)

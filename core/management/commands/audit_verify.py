@@ -8,6 +8,7 @@ from core.audit_archive import ArchiveRefused, verify_archive, verify_table
 REASONS = {
     "mismatch": "内容或前一条记录被改动、插入或删除",
     "unchained": "没有哈希值（不是由系统写入的）",
+    "unsealed": "不在哈希链中：内容与系统写入时的签名不符（不是由系统写入的）",
     "truncated": "归档文件的条数与文件头不符（文件被截短）",
 }
 

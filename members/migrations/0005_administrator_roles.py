@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0003_user_password_state'),
+        ('members', '0004_title_verification'),
     ]
 
     operations = [
