@@ -135,7 +135,7 @@ def generate(*, studios: int, people: int, start_year: int, seed: int) -> Counte
     t = {
         "school": Table(School, ["id", "name", "is_rural"]),
         "teacher": Table(Teacher, ["id", "code", "name", "birth_date", "school_id", "is_rural"]),
-        "title": Table(Title, ["id", "teacher_id", "kind", "level", "awarded_on"]),
+        "title": Table(Title, ["id", "teacher_id", "kind", "level", "awarded_on", "check_status"]),
         "year": Table(SchoolYear, ["id", "start_year", "start", "end", "semester2_start"]),
         "studio": Table(Studio, ["id", "code", "name", "subject"]),
         "cycle": Table(Cycle, ["id", "studio_id", "start_year_id", "status"]),
@@ -211,7 +211,7 @@ def generate(*, studios: int, people: int, start_year: int, seed: int) -> Counte
             awards = {(rng.choice(["teaching_expert", "backbone", "subject_leader", "master"]), rng.randrange(1, 5),
                        day_in(D(2010, 1, 1), cycle_end)) for _title in range(rng.choice((0, 1, 1, 2, 2, 3)))}
             for kind, level, awarded in sorted(awards):
-                t["title"].add(next_id("title"), teacher_id, kind, level, awarded)
+                t["title"].add(next_id("title"), teacher_id, kind, level, awarded, "verified")  # a ledger's: verified
             if rng.random() < 0.85:
                 t["pair"].add(next_id("pair"), None, teacher_id, studio_id, "乡村教师", "某乡村小学",
                               day_in(cycle_start, cycle_end))

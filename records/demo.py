@@ -351,8 +351,8 @@ def _page_photo(seed: int) -> bytes:
 def _evidence_to_verify(ctx):
     """What waits for the office's verification (clarification 10), through the services as a member would hand
     it in: titles recorded by members with their certificates, counts typed for photos of handwritten pages, and a
-    near-copy of a colleague's paper; and a year that was signed off and then reopened."""
-    from assessments import services as assessment_services
+    near-copy of a colleague's paper. (A year signed off and then reopened: assessments.demo, once every record
+    is in.)"""
     from members import services as member_services
     from members.models import Title
 
@@ -380,11 +380,3 @@ def _evidence_to_verify(ctx):
     services.work_create(
         actor=copier.user, teacher=copier, studio=ns.studio, kind=Work.Kind.PAPER, title="单元整体教学中的阅读指导",
         date=day, submit=True, file=SimpleUploadedFile("阅读指导.docx", _docx("\n".join(copied * 4))))
-    # A year signed off and then reopened by the office to correct a record.
-    studio = ctx.studios[4].studio
-    year = ctx.years[2024]
-    YearLock.objects.filter(studio=studio, school_year=year).delete()
-    assessment_services.signoff_create(actor=ctx.officer, studio=studio, school_year=year, kind="annual",
-                                       grade="pass", comment="按计算结果签署。", as_of=ctx.today)
-    services.year_reopen(actor=ctx.officer, studio=studio, school_year=year,
-                         reason="成员补交的2025年春季学期论文日期登记有误，重新开放以便更正。")

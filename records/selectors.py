@@ -412,7 +412,7 @@ def _sentences(text: str) -> list[str]:
             current = []
     if current:
         pieces.append("".join(current))
-    return [piece for piece in pieces if piece.strip()]
+    return pieces  # line breaks kept, so that the paragraphs read as in the file
 
 
 def side_by_side(first: str | None, second: str | None) -> tuple[list, list]:
@@ -426,6 +426,6 @@ def side_by_side(first: str | None, second: str | None) -> tuple[list, list]:
         for sentence in _sentences(text or ""):
             core = meaningful(sentence)
             result.append((sentence, len(core) >= 8 and core in other_chars))
-        return result
+        return result if any(sentence.strip() for sentence, _shared in result) else []
 
     return marked(first, second), marked(second, first)

@@ -21,6 +21,15 @@ def test_seed_demo_builds_a_lived_in_banner_once():
         assert 6 <= sum(m.role == Membership.Role.MEMBER for m in studio.memberships.all()) <= 13
         assert studio.cycles.get().start_year.label == "2024-2025"
     assert Title.objects.count() > 60
+    # Evidence waiting for the office (clarification 10): titles and typed counts 待核实, a near-copy pair, and a
+    # year signed off and then reopened.
+    from activities.selectors import check_items
+    from assessments.models import AssessmentSignoff
+
+    waiting = [item.kind for item in check_items()]
+    assert waiting.count("title") == 2 and waiting.count("count") == 2 and waiting.count("copy") == 1
+    reopened = AssessmentSignoff.objects.get()
+    assert reopened.reopen_reason and not reopened.freezes
 
     out = StringIO()
     call_command("seed_demo", "--if-empty", stdout=out)

@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext as _
 
 from members.models import School, Teacher, Title, User
+from studios.access import today
 from studios.models import Cycle, Membership, Studio
 
 from .. import ledger as L
@@ -178,9 +179,13 @@ class PeopleSheets(SheetPlanner):
         rows = self.unique(spec, self.rows(spec),
                            lambda row: (row["教师编号"], row["称号"], row["级别"], row["授予日期"]), "称号")
         verified = {"check_status": Title.Check.VERIFIED, "check_comment": ""}
+        now = today()
         for row in rows:
             teacher = self.teacher(spec, row, "教师编号")
             if teacher is None:
+                continue
+            if row["授予日期"] and row["授予日期"] > now:  # clarification 10, as for a title recorded in the app
+                self.error(spec.name, row, "授予日期", _("A title awarded in the future cannot be recorded."))
                 continue
             key = (teacher.pk, row["称号"], row["级别"], row["授予日期"])
             if teacher.pk and key in existing:

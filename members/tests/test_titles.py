@@ -1,3 +1,4 @@
+import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -50,3 +51,18 @@ def test_teacher_profile_access(banner, client_for, role, expected):
     assert client_for(banner.users[role]).get(reverse("members:teacher", args=[teacher.code])).status_code == expected
 
 
+
+
+def test_the_teacher_page_says_a_title_waits_for_the_office_and_why_it_was_declined(banner, client_for):
+    from members import services
+
+    teacher = banner.a.members[0]
+    url = reverse("members:teacher", args=[teacher.code])
+    title = services.title_create(actor=teacher.user, teacher=teacher, kind="backbone", level=1,
+                                  awarded_on=datetime.date(2025, 9, 10))
+    page = client_for(teacher.user).get(url).content.decode()
+    assert "待核实" in page and "教研中心核实证书后计入考核" in page
+
+    services.title_decline(actor=banner.users["officer"], title=title, comment="证书上的姓名与本人不符。")
+    page = client_for(teacher.user).get(url).content.decode()
+    assert "证书上的姓名与本人不符。" in page and "教研中心核实证书后计入考核" not in page
