@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.registry import home_panel, nav_item, studio_link
-from studios.access import is_office, is_studio_member, studio_roles
+from studios.access import can_manage_settings, is_office, is_studio_member, studio_roles
 
 
 def _in_a_studio(user) -> bool:
@@ -12,7 +12,7 @@ def _in_a_studio(user) -> bool:
 
 
 nav_item(label=_("Assessment overview"), url_name="assessments:overview", order=60, visible=is_office)
-nav_item(label=_("Rule settings"), url_name="assessments:settings", order=65, visible=is_office)
+nav_item(label=_("Rule settings"), url_name="assessments:settings", order=65, visible=can_manage_settings)
 nav_item(label=_("My assessment"), url_name="assessments:mine", order=60,
          visible=lambda user: not is_office(user) and _in_a_studio(user))
 studio_link(label=_("Assessment"), url_name="assessments:studio", order=50,

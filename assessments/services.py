@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from core.services import DomainError, audit_record
 from records.services.duties import require_independent_officer
+from studios.access import can_manage_settings
 from studios.models import Cycle, Membership, SchoolYear, Studio
 
 from .engine import ANNUAL, CYCLE
@@ -293,8 +294,10 @@ def _clean_setting(name: str, value):
 
 @transaction.atomic
 def rule_settings_update(*, actor, reason: str = "", **values) -> RuleSettings:
-    """Change the office's thresholds; each change is audited with the old and new values."""
-    _require_office(actor)
+    """The office or the system administrator changes the thresholds; each change is audited with the old and new
+    values."""
+    if not can_manage_settings(actor):
+        raise DomainError(_("Only the research centre office or the system administrator may do this."))
     unknown = sorted(set(values) - set(RuleSettings.EDITABLE_FIELDS))
     if unknown:
         raise DomainError(_("Unknown settings: %(names)s.") % {"names": ", ".join(unknown)})

@@ -34,6 +34,7 @@ ACTION_FAMILIES = {
     "audit": _("Audit log exports"),
     "account": _("Teacher accounts"),
     "signin": _("QR sign-in"),
+    "admin": _("Django admin"),
 }
 
 ACTION_VERBS = {
@@ -94,6 +95,9 @@ ACTION_VERBS = {
     "sign": pgettext_lazy("audit verb", "signed in"),
     "password_change_failed": pgettext_lazy("audit verb", "wrong old password on password change"),
     "session_expired": pgettext_lazy("audit verb", "session ended by time-out"),
+    "role_change": pgettext_lazy("audit verb", "role changed"),
+    "add": pgettext_lazy("audit verb", "added"),
+    "change": pgettext_lazy("audit verb", "changed"),
 }
 
 STATES = {

@@ -9,9 +9,14 @@ class User(AbstractUser):
     """A login. Office roles live here; host and member follow from the teacher's memberships."""
 
     class Role(models.TextChoices):
-        ADMIN = "admin", _("Administrator")
+        # 三员分立 (等保 访问控制): three administrators, none of whom can do another's work or the office's.
+        ADMIN = "admin", _("System administrator")  # accounts, schools, school-year calendar, rule settings
+        SECURITY = "security", _("Security administrator")  # roles, login lockouts, second-factor resets
+        AUDITOR = "auditor", _("Audit administrator")  # reads and exports the audit log, nothing else
         OFFICER = "officer", _("Research centre office")
         TEACHER = "teacher", _("Teacher")
+
+    ADMINISTRATORS = (Role.ADMIN, Role.SECURITY, Role.AUDITOR)
 
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.TEACHER)
     # Set when someone other than the person chose the password (an initial or a reset one): the next login
@@ -21,12 +26,28 @@ class User(AbstractUser):
 
     @property
     def is_office(self) -> bool:
-        """Officers and admins see and review every studio."""
-        return self.is_active and (self.is_superuser or self.role in (self.Role.ADMIN, self.Role.OFFICER))
+        """Officers see and review every studio. The administrators do not: their work is the system, not the
+        studios; the superuser is for installation only (docs/deploy.md)."""
+        return self.is_active and self.role == self.Role.OFFICER
 
     @property
     def is_admin(self) -> bool:
-        return self.is_active and (self.is_superuser or self.role == self.Role.ADMIN)
+        """The system administrator (系统管理员)."""
+        return self.is_active and self.role == self.Role.ADMIN
+
+    @property
+    def is_security_admin(self) -> bool:
+        """The security administrator (安全管理员)."""
+        return self.is_active and self.role == self.Role.SECURITY
+
+    @property
+    def is_audit_admin(self) -> bool:
+        """The audit administrator (审计管理员)."""
+        return self.is_active and self.role == self.Role.AUDITOR
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_active and self.role in self.ADMINISTRATORS
 
     @property
     def display_name(self) -> str:

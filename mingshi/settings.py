@@ -107,6 +107,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "security.backends.RolePermissionBackend",  # the system administrator's admin permissions (三员分立)
 ]
 # 等保 身份鉴别: a password older than this many days must be changed at the next page; 0 switches it off.
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0)

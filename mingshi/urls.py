@@ -7,6 +7,9 @@ from members.forms import LoginForm
 from security.views import PasswordChangeView
 
 admin.site.site_header = "乌审旗名师工作室管理"
+# The Django admin: the superuser (installation) and the system administrator (accounts, schools), nobody else.
+admin.site.has_permission = lambda request: bool(
+    request.user.is_active and (request.user.is_superuser or getattr(request.user, "is_admin", False)))
 admin.site.site_title = "名师工作室管理"
 
 urlpatterns = [

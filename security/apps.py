@@ -7,4 +7,6 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Security")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import admin_audit, signals  # noqa: F401
+
+        admin_audit.install()

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from members.models import User
 from studios.forms import DateInput
 from studios.models import Studio
 
@@ -35,3 +36,22 @@ class AuditFilterForm(forms.Form):
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     """Django's own form (old password, new twice, the password policy); security.views saves it."""
+
+
+class AccountSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Name or username")}))
+    role = forms.ChoiceField(label=_("Role"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("All roles")), *User.Role.choices]
+
+    def clean_q(self):
+        return self.cleaned_data["q"].strip()
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Say why the role changes.")})

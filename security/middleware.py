@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from .admin_audit import RequestContext
 from .policy import session_end_reason
 from .selectors import password_change_due_for
 
@@ -72,7 +73,8 @@ class AccountPolicyMiddleware:
             ended = self._session_ended(request)
             if ended is not None:
                 return self._send_to_login(request, ended)
-        return self.get_response(request)
+        with RequestContext(request):  # the Django admin's audit entries read the address from it
+            return self.get_response(request)
 
     def _session_ended(self, request) -> str | None:
         session, now = request.session, time.time()

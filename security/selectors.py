@@ -151,3 +151,16 @@ def password_change_due_for(user) -> bool:
     return password_change_due(must_change=user.must_change_password, changed_at=user.password_changed_at,
                                joined_at=user.date_joined, now=timezone.now(),
                                max_age_days=settings.PASSWORD_MAX_AGE_DAYS)
+
+
+def account_search(*, q: str = "", role: str = ""):
+    """Accounts for the security administrator, by username; superusers (installation only) are not listed."""
+    from django.contrib.auth import get_user_model
+
+    accounts = get_user_model().objects.filter(is_superuser=False).select_related("teacher").order_by("username")
+    if role:
+        accounts = accounts.filter(role=role)
+    if q:
+        accounts = accounts.filter(Q(username__icontains=q) | Q(teacher__name__icontains=q)
+                                   | Q(first_name__icontains=q) | Q(last_name__icontains=q))
+    return accounts

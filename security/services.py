@@ -42,6 +42,33 @@ def account_password_change(*, user, password: str, request=None):
     return user
 
 
+def account_role_change(*, actor, user, role: str, reason: str, request=None):
+    """三员分立: only the security administrator changes roles, never their own, never a superuser's; audited."""
+    from members.models import User
+
+    if actor is None or not getattr(actor, "is_security_admin", False):
+        raise DomainError(_("Only the security administrator may change roles."))
+    if user.pk == actor.pk:
+        raise DomainError(_("Nobody may change their own role; ask another security administrator."))
+    if user.is_superuser:
+        raise DomainError(_("The installation account has no role to change."))
+    if role not in User.Role.values:
+        raise DomainError(_("Unknown role."))
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        previous = locked.role
+        if previous == role:
+            raise DomainError(_("The account already has this role."))
+        locked.role = role
+        # Only the superuser and the system administrator reach the Django admin; the flag follows the role.
+        locked.is_staff = role == User.Role.ADMIN
+        locked.save(update_fields=["role", "is_staff"])
+        audit_record(actor=actor, action="account.role_change", target=locked, from_state=previous, to_state=role,
+                     comment=reason, request=request, data={"username": locked.get_username()})
+    user.role, user.is_staff = locked.role, locked.is_staff
+    return user
+
+
 def lockout_release(*, actor, kind: str, username: str = "", ip_address: str = "", request=None) -> dict:
     """An officer or the security administrator lets a locked account, address or pair try again at once, by
     forgiving the failures that make up the lock; the release is audited."""

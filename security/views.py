@@ -1,12 +1,12 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from core.models import AuditEntry
 from core.services import DomainError, audit_record
-from studios.access import require_office
+from studios.access import can_release_lockouts, is_audit_admin, is_security_admin, require
 
 from . import services
-from .forms import AuditFilterForm, PasswordChangeForm
-from .selectors import audit_entries, current_lockouts, get_lockout, password_change_due_for
+from .forms import AccountSearchForm, AuditFilterForm, PasswordChangeForm, RoleForm
+from .selectors import account_search, audit_entries, current_lockouts, get_lockout, password_change_due_for
 
 PAGE_SIZE = 50
 
@@ -80,18 +80,18 @@ def _query_string(request) -> str:
 
 @login_required
 def audit_log(request):
-    require_office(request.user)
+    require(is_audit_admin, request.user)
     form, entries = _filtered_entries(request)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "security/audit_log.html", {
         "form": form, "page": page, "query_string": _query_string(request),
-        "lockout_count": len(current_lockouts()),
+        "lockout_count": len(current_lockouts()) if can_release_lockouts(request.user) else None,
     })
 
 
 @login_required
 def audit_export(request):
-    require_office(request.user)
+    require(is_audit_admin, request.user)
     form, entries = _filtered_entries(request)
     if form.is_bound and not form.is_valid():
         messages.error(request, _("Correct the filters before exporting."))
@@ -117,7 +117,7 @@ def _lockout_query(request) -> dict:
 
 @login_required
 def lockout_list(request):
-    require_office(request.user)
+    require(can_release_lockouts, request.user)
     return render(request, "security/lockout_list.html", {
         "lockouts": current_lockouts(), "limit": settings.AXES_FAILURE_LIMIT, "minutes": settings.AXES_COOLOFF_MINUTES,
         "account_limit": settings.LOCKOUT_ACCOUNT_FAILURE_LIMIT,
@@ -127,7 +127,7 @@ def lockout_list(request):
 
 @login_required
 def lockout_unlock(request):
-    require_office(request.user)
+    require(can_release_lockouts, request.user)
     query = _lockout_query(request)
     if request.method == "POST":
         try:
@@ -151,3 +151,36 @@ def released_message(released: dict) -> str:
     if released["kind"] == "address":
         return _("Logins from %(ip)s may be tried again.") % released
     return _("%(username)s may log in again from %(ip)s.") % released
+
+
+# --- accounts and roles (the security administrator) ---------------------------------------------------------------
+
+
+@login_required
+def account_list(request):
+    require(is_security_admin, request.user)
+    form = AccountSearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    accounts = account_search(q=data.get("q", ""), role=data.get("role", ""))
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "security/account_list.html", {"form": form, "page": page,
+                                                          "query_string": _query_string(request)})
+
+
+@login_required
+def account_role(request, pk):
+    require(is_security_admin, request.user)
+    account = get_object_or_404(get_user_model(), pk=pk, is_superuser=False)
+    form = RoleForm(request.POST or None, initial={"role": account.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_role_change(actor=request.user, user=account, role=form.cleaned_data["role"],
+                                         reason=form.cleaned_data["reason"], request=request)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s is now %(role)s.") % {
+                "name": account.display_name, "role": account.get_role_display()})
+            return redirect("security:accounts")
+    return render(request, "security/account_role.html", {"form": form, "account": account,
+                                                          "own": account.pk == request.user.pk})

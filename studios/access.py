@@ -1,8 +1,9 @@
 """Who may see and do what, in one place.
 
-Office staff (officers, admins) see every studio. A teacher sees the studios they belong or belonged to; the
-studio's current host manages it. Everything else answers 404, so that nothing leaks another studio's existence.
-Office-only pages answer 403 to teachers: those pages exist for everybody, only the right to use them differs.
+The office (officers) sees every studio; the three administrators (三员分立) see none — their work is the system.
+A teacher sees the studios they belong or belonged to; the studio's current host manages it. Everything else
+answers 404, so that nothing leaks another studio's existence. Office-only pages answer 403 to teachers: those
+pages exist for everybody, only the right to use them differs.
 """
 
 from __future__ import annotations
@@ -59,6 +60,33 @@ def is_office(user) -> bool:
 
 def require_office(user) -> None:
     if not is_office(user):
+        raise PermissionDenied
+
+
+# 三员分立: what each administrator may do, besides the office's own work. Pages answer 403 to anyone else.
+
+def can_manage_settings(user) -> bool:
+    """The school-year calendar and the rule settings: the office, and the system administrator."""
+    return bool(user.is_authenticated and (user.is_office or user.is_admin))
+
+
+def can_release_lockouts(user) -> bool:
+    """Unlocking a login: the office (who knows the teachers), and the security administrator."""
+    return bool(user.is_authenticated and (user.is_office or user.is_security_admin))
+
+
+def is_security_admin(user) -> bool:
+    """Roles and second-factor resets."""
+    return bool(user.is_authenticated and user.is_security_admin)
+
+
+def is_audit_admin(user) -> bool:
+    """The audit log: reading and exporting it."""
+    return bool(user.is_authenticated and user.is_audit_admin)
+
+
+def require(check, user) -> None:
+    if not check(user):
         raise PermissionDenied
 
 

@@ -51,11 +51,13 @@ def demo_logins() -> list[tuple[str, str]]:
         host = next((m.teacher for m in memberships if m.role == Membership.Role.HOST), None)
         member = next((m.teacher for m in memberships.order_by("teacher__code") if m.role == Membership.Role.MEMBER),
                       None)
-    rows = [("管理员 admin", "admin"), ("教研中心 officer", "office")]
+    # README.md's table "Demo logins" lists these rows as they are (core/tests/test_demo.py).
+    rows = [("系统管理员 system admin", "admin"), ("安全管理员 security admin", "security"),
+            ("审计管理员 audit admin", "auditor"), ("教研中心办公室 officer", "office")]
     if host and host.user:
-        rows.append(("主持人 host", host.user.username))
+        rows.append(("主持人 host (WS-01)", host.user.username))
     if member and member.user:
-        rows.append(("成员 member", member.user.username))
+        rows.append(("成员 member (WS-01)", member.user.username))
     return rows
 
 
@@ -72,7 +74,10 @@ def seed(ctx):
     ctx.years = years
     schools = [School.objects.create(name=name, stage=stage, is_rural=rural) for name, stage, rural in SCHOOLS]
     urban = [school for school in schools if not school.is_rural]
-    ctx.admin = _user("admin", User.Role.ADMIN, is_staff=True, is_superuser=True, first_name="管理员")
+    # 三员分立: one account per administrator role; the Django superuser is made at installation only.
+    ctx.admin = _user("admin", User.Role.ADMIN, is_staff=True, first_name="系统管理员")
+    ctx.security_admin = _user("security", User.Role.SECURITY, first_name="安全管理员")
+    ctx.audit_admin = _user("auditor", User.Role.AUDITOR, first_name="审计管理员")
     ctx.officer = _user("office", User.Role.OFFICER, first_name="教研中心办公室")
     ctx.officer2 = _user("office2", User.Role.OFFICER, first_name="教研中心二")
 

@@ -75,7 +75,7 @@ def host_users(studio: Studio, on=None) -> list:
 
 
 def office_users():
-    """Every active officer and admin: who is told when something waits for the office."""
+    """Every active officer: who is told when something waits for the office."""
     from members.models import User
 
-    return User.objects.filter(is_active=True, role__in=(User.Role.OFFICER, User.Role.ADMIN))
+    return User.objects.filter(is_active=True, role=User.Role.OFFICER)  # the administrators review nothing

@@ -8,7 +8,7 @@ from core.registry import studio_links_for
 from core.services import DomainError
 
 from . import services
-from .access import can_manage_studio, get_studio_for_user, require_office, today
+from .access import can_manage_settings, can_manage_studio, get_studio_for_user, require, require_office, today
 from .forms import (
     CycleCreateForm,
     CycleDecisionForm,
@@ -175,13 +175,13 @@ def membership_leave(request, code, pk):
 
 @login_required
 def school_year_list(request):
-    require_office(request.user)
+    require(can_manage_settings, request.user)
     return render(request, "studios/school_year_list.html", {"years": SchoolYear.objects.order_by("-start_year")})
 
 
 @login_required
 def school_year_edit(request, pk):
-    require_office(request.user)
+    require(can_manage_settings, request.user)
     year = get_object_or_404(SchoolYear, pk=pk)
     initial = {"start": year.start, "semester2_start": year.semester2_start, "end": year.end}
     form = SchoolYearForm(request.POST or None, initial=initial)

@@ -73,7 +73,8 @@ def test_a_dead_broker_costs_a_request_a_couple_of_seconds_at_most():
 @pytest.mark.parametrize("role,names", [
     ("officer", [("home", []), ("studios:detail", ["WS-A"]), ("activities:queue", []),
                  ("assessments:overview", []), ("assessments:studio", ["WS-A"]), ("excel:index", []),
-                 ("excel:studio", ["WS-A"]), ("security:audit_log", [])]),
+                 ("excel:studio", ["WS-A"]), ("security:lockouts", [])]),
+    ("audit_admin", [("home", []), ("security:audit_log", [])]),
     ("host_a", [("home", []), ("studios:detail", ["WS-A"]), ("assessments:studio", ["WS-A"]),
                 ("excel:studio", ["WS-A"])]),
     ("member_a", [("home", []), ("studios:detail", ["WS-A"]), ("assessments:mine", [])]),

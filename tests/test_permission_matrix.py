@@ -61,7 +61,7 @@ from studios.models import Cycle, SchoolYear, Studio
 
 from .matrix_world import PAST_YEAR, build_world
 
-ROLES = ("anonymous", "member_a", "host_a", "member_b", "host_b", "officer", "admin")
+ROLES = ("anonymous", "member_a", "host_a", "member_b", "host_b", "officer", "admin", "security_admin", "audit_admin")
 TEACHERS = ("member_a", "host_a", "member_b", "host_b")
 OTHER_STUDIO = ("member_b", "host_b")
 
@@ -76,37 +76,48 @@ STATE_APPS = ("core", "members", "studios", "records", "activities", "assessment
 VOLATILE_FIELDS = {"last_login"}  # force_login writes it
 
 
-def _profile(member_a, host_a, member_b, host_b, officer, admin, anonymous=LOGIN) -> dict:
+def _profile(member_a, host_a, member_b, host_b, officer, admin, anonymous=LOGIN, security=None, auditor=None) -> dict:
+    """admin is the system administrator; the security and audit administrators answer like them unless a row
+    says otherwise (三员分立: none of the three is the office)."""
     return {"anonymous": anonymous, "member_a": member_a, "host_a": host_a, "member_b": member_b, "host_b": host_b,
-            "officer": officer, "admin": admin}
+            "officer": officer, "admin": admin, "security_admin": admin if security is None else security,
+            "audit_admin": admin if auditor is None else auditor}
 
 
 # --- named profiles ---------------------------------------------------------------------------------------------
 
 EVERYONE = _profile(200, 200, 200, 200, 200, 200)
 # A page of studio A: its host and members and the office see it.
-STUDIO_VIEW = _profile(200, 200, 404, 404, 200, 200)
+STUDIO_VIEW = _profile(200, 200, 404, 404, 200, 404)
 # Managing studio A: its host and the office; a member of A gets 404 like any outsider (get_managed_studio_for_user).
-STUDIO_MANAGE = _profile(404, 200, 404, 404, 200, 200)
+STUDIO_MANAGE = _profile(404, 200, 404, 404, 200, 404)
 # The office's page: 403 to every teacher.
-OFFICE_ONLY = _profile(403, 403, 403, 403, 200, 200)
+OFFICE_ONLY = _profile(403, 403, 403, 403, 200, 403)
+# The school-year calendar and the rule settings: the office and the system administrator.
+SETTINGS = _profile(403, 403, 403, 403, 200, 200, security=403, auditor=403)
+# Login lockouts: the office and the security administrator.
+LOCKOUTS = _profile(403, 403, 403, 403, 200, 403, security=200)
+# Roles: the security administrator alone.
+SECURITY_ONLY = _profile(403, 403, 403, 403, 403, 403, security=200)
+# The audit log: the audit administrator alone.
+AUDITOR_ONLY = _profile(403, 403, 403, 403, 403, 403, auditor=200)
 # member_a's own record: the owner, studio A's host and the office (can_view_personal_record).
-OWN_RECORD = _profile(200, 200, 404, 404, 200, 200)
+OWN_RECORD = _profile(200, 200, 404, 404, 200, 404)
 # Changing member_a's own record: only the owner.
 OWNER_ONLY = _profile(200, 404, 404, 404, 404, 404)
 # member_a's profile data they change themselves, or the office for them.
-OWN_OR_OFFICE = _profile(200, 404, 404, 404, 200, 200)
+OWN_OR_OFFICE = _profile(200, 404, 404, 404, 200, 404)
 # A teacher's own pages ("my records"): office staff have none.
 TEACHER_PAGE = _profile(200, 200, 200, 200, 404, 404)
 # Pages about the outsider's application to studio A: the applicant (no role here) and the office.
-APPLICANT_OR_OFFICE = _profile(404, 404, 404, 404, 200, 200)
-# An export job started by studio A's host: the person who started it and the admin (excel can_download_job).
-JOB_OWNER = _profile(404, 200, 404, 404, 404, 200)
+APPLICANT_OR_OFFICE = _profile(404, 404, 404, 404, 200, 404)
+# An export job started by studio A's host: the person who started it alone (excel can_download_job).
+JOB_OWNER = _profile(404, 200, 404, 404, 404, 404)
 # A POST-only endpoint asked with GET: the method is refused before anything is looked up.
 POST_ONLY = _profile(405, 405, 405, 405, 405, 405)
 # A POST-only action of studio A's host or the office.
-MANAGE_ACTION = _profile(404, ACTS, 404, 404, ACTS, ACTS)
-OFFICE_ACTION = _profile(403, 403, 403, 403, ACTS, ACTS)
+MANAGE_ACTION = _profile(404, ACTS, 404, 404, ACTS, 404)
+OFFICE_ACTION = _profile(403, 403, 403, 403, ACTS, 403)
 
 
 def acting(profile: dict) -> dict:
@@ -189,7 +200,8 @@ MATRIX: dict[str, Case] = {
                          post=_profile(ACTS, ACTS, ACTS, ACTS, ACTS, ACTS, anonymous=ACTS)),
     # The admin is one group: only the admin reaches its index; the rest of admin/ is left out (see above).
     "admin:index": Case(_profile(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200,
-                                 anonymous=ADMIN_LOGIN), studio_a=False),
+                                 anonymous=ADMIN_LOGIN, security=ADMIN_LOGIN, auditor=ADMIN_LOGIN),
+                        studio_a=False),
     # --- core -------------------------------------------------------------------------------------------------
     "core:upload[work]": Case(OWN_RECORD, kwargs=lambda w: {"pk": w.work.upload_id}),
     "core:upload[document]": Case(STUDIO_VIEW, kwargs=lambda w: {"pk": w.document.upload_id}),
@@ -217,9 +229,9 @@ MATRIX: dict[str, Case] = {
                         "cycle_start": w.year.label, "host": w.banner.outsider.code},
     ),
     "studios:detail": Case(STUDIO_VIEW, kwargs=_studio),
-    "studios:school_years": Case(OFFICE_ONLY, studio_a=False),
+    "studios:school_years": Case(SETTINGS, studio_a=False),
     "studios:school_year_edit": Case(
-        OFFICE_ONLY, studio_a=False, kwargs=_pk("year"), post=acting(OFFICE_ONLY),
+        SETTINGS, studio_a=False, kwargs=_pk("year"), post=acting(SETTINGS),
         unchanged=_value(SchoolYear, "year", "semester2_start"),
         data=lambda w: {"start": w.year.start, "semester2_start": w.year.start + datetime.timedelta(days=1),
                         "end": w.year.end},
@@ -364,8 +376,8 @@ MATRIX: dict[str, Case] = {
     "activities:calendar[studio filter]": Case(EVERYONE, studio_a=False, query=lambda w: {
         "studio": w.code, "month": w.planned.date.strftime("%Y-%m"), "view": "list"}),
     # The queue is what waits on a host or the office; a teacher who hosts nothing has none.
-    "activities:queue": Case(_profile(403, 200, 403, 200, 200, 200), studio_a=False),
-    "activities:queue[studio filter]": Case(_profile(403, 200, 403, 200, 200, 200), studio_a=False,
+    "activities:queue": Case(_profile(403, 200, 403, 200, 200, 403), studio_a=False),
+    "activities:queue[studio filter]": Case(_profile(403, 200, 403, 200, 200, 403), studio_a=False,
                                             query=lambda w: {"studio": w.studio.pk, "state": "submitted"}),
     "activities:queue_decide[filing-approve]": Case(POST_ONLY, kwargs=_queue("filing", "filing", "approve"),
                                                     post=OFFICE_ACTION,
@@ -405,7 +417,9 @@ MATRIX: dict[str, Case] = {
     "activities:signin_window": Case(STUDIO_MANAGE, kwargs=_pk("held", studio=True), post=acting(STUDIO_MANAGE),
                                      data=lambda w: {"opens_at": "2020-01-01T08:00", "closes_at": "2020-01-01T09:00"}),
     "activities:signin_list": Case(STUDIO_MANAGE, kwargs=_pk("held", studio=True)),
-    "activities:signin": Case(STUDIO_VIEW, kwargs=lambda w: {"pk": w.held.pk, "token": w.held.signin_token},
+    # Whoever holds the code's secret and is no teacher (the office, an administrator) is told only teachers sign in.
+    "activities:signin": Case(_profile(200, 200, 404, 404, 200, 200),
+                              kwargs=lambda w: {"pk": w.held.pk, "token": w.held.signin_token},
                               post=_profile(ACTS, ACTS, 404, 404, 302, 302),
                               unchanged=lambda w: w.held.signins.count()),
     "activities:filing_action[submit]": Case(STUDIO_MANAGE, kwargs=_filing_action("submit"),
@@ -423,9 +437,9 @@ MATRIX: dict[str, Case] = {
     # --- assessments --------------------------------------------------------------------------------------------
     "assessments:overview": Case(OFFICE_ONLY, studio_a=False),
     # A teacher's own checklist; the office has none and is sent to the overview.
-    "assessments:mine": Case(_profile(200, 200, 200, 200, 302, 302), studio_a=False),
+    "assessments:mine": Case(_profile(200, 200, 200, 200, 302, 404), studio_a=False),
     "assessments:settings": Case(
-        OFFICE_ONLY, studio_a=False, post=acting(OFFICE_ONLY),
+        SETTINGS, studio_a=False, post=acting(SETTINGS),
         unchanged=lambda w: RuleSettings.objects.values_list("paper_min_chars", flat=True).first(),
         data=lambda w: {"paper_min_chars": 1, "reason": "越权修改"},
     ),
@@ -446,8 +460,8 @@ MATRIX: dict[str, Case] = {
     "excel:import": Case(OFFICE_ONLY, studio_a=False, post=acting(OFFICE_ONLY),
                          data=lambda w: {"file": SimpleUploadedFile("台账.xlsx", b"PK\x03\x04 not a workbook")}),
     # Without a workbook kept in the session the office is sent back to the upload, on GET and on POST.
-    "excel:import_preview": Case(_profile(403, 403, 403, 403, 302, 302), studio_a=False,
-                                 post=_profile(403, 403, 403, 403, 302, 302)),
+    "excel:import_preview": Case(_profile(403, 403, 403, 403, 302, 403), studio_a=False,
+                                 post=_profile(403, 403, 403, 403, 302, 403)),
     "excel:template": Case(OFFICE_ONLY, studio_a=False),
     "excel:export": Case(OFFICE_ONLY, studio_a=False, kwargs=lambda w: {"identifier": "banner_summary"},
                          post=acting(OFFICE_ONLY)),
@@ -460,10 +474,15 @@ MATRIX: dict[str, Case] = {
     "excel:job_progress": Case(JOB_OWNER, kwargs=_pk("job")),
     "excel:job_download": Case(JOB_OWNER, kwargs=_pk("job")),
     # --- security -----------------------------------------------------------------------------------------------
-    "security:audit_log": Case(OFFICE_ONLY, studio_a=False),
-    "security:audit_export": Case(OFFICE_ONLY, studio_a=False),
-    "security:lockouts": Case(OFFICE_ONLY, studio_a=False),
-    "security:lockout_unlock": Case(OFFICE_ONLY, studio_a=False, post=acting(OFFICE_ONLY),
+    "security:audit_log": Case(AUDITOR_ONLY, studio_a=False),
+    "security:audit_export": Case(AUDITOR_ONLY, studio_a=False),
+    "security:lockouts": Case(LOCKOUTS, studio_a=False),
+    "security:accounts": Case(SECURITY_ONLY, studio_a=False),
+    "security:account_role": Case(SECURITY_ONLY, studio_a=False, kwargs=lambda w: {"pk": w.member.user.pk},
+                                  post=acting(SECURITY_ONLY),
+                                  unchanged=lambda w: type(w.member.user).objects.get(pk=w.member.user.pk).role,
+                                  data=lambda w: {"role": "admin", "reason": "越权提权"}),
+    "security:lockout_unlock": Case(LOCKOUTS, studio_a=False, post=acting(LOCKOUTS),
                                     query=lambda w: {"kind": "pair", "username": w.lockout.username,
                                                      "ip": w.lockout.ip_address},
                                     unchanged=lambda w: type(w.lockout).objects.filter(pk=w.lockout.pk).exists()),
@@ -759,7 +778,10 @@ PERSONAL_DATA = {
     "member_b": {"member": 404, "host": 404},
     "host_b": {"member": 404, "host": 404},
     "officer": {"member": FULL, "host": FULL},
-    "admin": {"member": FULL, "host": FULL},
+    # 三员分立: no administrator reads a teacher's personal data.
+    "admin": {"member": 404, "host": 404},
+    "security_admin": {"member": 404, "host": 404},
+    "audit_admin": {"member": 404, "host": 404},
 }
 
 

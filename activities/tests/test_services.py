@@ -10,7 +10,7 @@ from activities.tests.conftest import DAY, plan_file
 from core.models import AuditEntry, Notification
 from core.services import DomainError
 from studios.models import Membership
-from studios.tests.factories import TeacherFactory
+from studios.tests.factories import TeacherFactory, UserFactory
 
 
 def actions(filing):
@@ -172,7 +172,7 @@ def test_the_second_decision_is_told_it_was_already_handled(banner, submitted_fi
     stale = Filing.objects.get(pk=submitted_filing.pk)
     services.filing_approve(actor=banner.officer, filing=submitted_filing)
     with pytest.raises(DomainError, match="其他人处理|someone else"):
-        services.filing_return(actor=banner.admin, filing=stale, comment="退回")
+        services.filing_return(actor=UserFactory(username="officer2", role="officer"), filing=stale, comment="退回")
     assert Filing.objects.get().status == Filing.Status.APPROVED
     assert AuditEntry.objects.filter(action__in=["filing.approve", "filing.return"]).count() == 1
 

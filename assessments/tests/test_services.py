@@ -111,11 +111,12 @@ def test_signoff_of_a_year_outside_the_cycle_is_refused(banner):
 
 
 def test_only_the_office_signs_off(banner, year):
-    for user in (banner.a.host.user, banner.a.members[0].user, None):
+    for user in (banner.a.host.user, banner.a.members[0].user, None, banner.admin, banner.security_admin,
+                 banner.audit_admin):
         with pytest.raises(DomainError):
             sign(banner, year, actor=user)
     assert not AssessmentSignoff.objects.exists()
-    assert sign(banner, year, actor=banner.admin).signed_by == banner.admin
+    assert sign(banner, year, actor=banner.officer).signed_by == banner.officer
 
 
 def test_resigning_replaces_the_signoff_and_keeps_the_old_one_in_the_audit(banner, year):

@@ -15,9 +15,10 @@ from studios.tests.factories import make_studio
 YEAR = "2024-2025"  # the banner's first cycle year; it has ended, so it can be signed off
 QUERY = {"kind": "annual", "year": YEAR}
 
-VIEWERS = ["member_a", "host_a", "officer", "admin"]
-OUTSIDERS = ["member_b", "host_b"]
-OFFICE = ["officer", "admin"]
+VIEWERS = ["member_a", "host_a", "officer"]
+# 三员分立: the administrators see no studio's assessment; the system administrator keeps the rule settings.
+OUTSIDERS = ["member_b", "host_b", "admin", "security_admin", "audit_admin"]
+OFFICE = ["officer"]
 TEACHERS = ["member_a", "host_a", "member_b", "host_b"]
 
 
@@ -50,6 +51,14 @@ def test_office_pages_forbid_teachers(banner, client_for, role, name):
 @pytest.mark.parametrize("name", ["overview", "settings"])
 def test_office_pages_open_to_the_office(banner, client_for, role, name):
     assert client_for(banner.users[role]).get(reverse(f"assessments:{name}")).status_code == 200
+
+
+@pytest.mark.parametrize(("role", "expected"), [("admin", 200), ("security_admin", 403), ("audit_admin", 403)])
+def test_the_rule_settings_are_the_system_administrators_too_but_not_the_overview(banner, client_for, role,
+                                                                                   expected):
+    client = client_for(banner.users[role])
+    assert client.get(reverse("assessments:settings")).status_code == expected
+    assert client.get(reverse("assessments:overview")).status_code == 403
 
 
 def test_studio_assessment_sends_anonymous_to_login(banner, client_for):

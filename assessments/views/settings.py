@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.models import AuditEntry
 from core.services import DomainError
-from studios.access import require_office
+from studios.access import can_manage_settings, require
 
 from .. import services
 from ..forms import RuleSettingsForm
@@ -22,7 +22,7 @@ from .labels import SETTING_LABELS
 @login_required
 def rule_settings(request):
     """The office's thresholds; every change is audited and listed with who, when, old and new values."""
-    require_office(request.user)
+    require(can_manage_settings, request.user)
     current = RuleSettings.current()
     form = RuleSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():

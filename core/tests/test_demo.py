@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from members.models import Title
+from members.models import Title, User
 from studios.models import Membership, Studio
 
 pytestmark = pytest.mark.django_db
@@ -42,5 +42,23 @@ def test_demo_logins_name_one_account_per_role():
     out = StringIO()
     call_command("demo_logins", stdout=out)
     text = out.getvalue()
-    for role in ("管理员", "教研中心", "主持人", "成员"):
+    for role in ("系统管理员", "安全管理员", "审计管理员", "教研中心", "主持人", "成员"):
         assert role in text
+
+
+def test_the_readmes_demo_logins_are_the_ones_demo_logins_prints():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from studios.demo import demo_logins
+
+    call_command("seed_demo", stdout=StringIO())
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    table = readme.split("## Demo logins", 1)[1].split("\n\n", 2)[1]
+    rows = [tuple(cell.strip().strip("`") for cell in line.strip("|").split("|"))
+            for line in table.splitlines()[2:]]
+    assert rows == demo_logins()
+    users = {user.username: user for user in User.objects.filter(username__in=[name for _, name in rows])}
+    assert [users[name].role for _, name in rows[:4]] == ["admin", "security", "auditor", "officer"]
+    assert not any(user.is_superuser for user in users.values())

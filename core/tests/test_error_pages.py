@@ -55,7 +55,7 @@ def test_a_server_error_gets_the_chinese_page_without_anything_of_the_failure(ba
 
 
 def test_the_django_admin_speaks_the_apps_chinese(banner, client_for):
-    page = client_for(banner.admin).get("/admin/members/teacher/").content.decode()
+    page = client_for(banner.admin).get("/admin/members/school/").content.decode()
     assert "筛选" in page and "过滤器" not in page
     assert "乌审旗名师工作室管理" in page
 
@@ -64,7 +64,7 @@ def test_the_audit_log_names_actions_in_chinese_not_by_their_codes(banner, clien
     from core.services import audit_record
 
     audit_record(actor=banner.officer, action="attendance.record", target=banner.a.studio, studio=banner.a.studio)
-    page = client_for(banner.officer).get(reverse("security:audit_log")).content.decode()
+    page = client_for(banner.audit_admin).get(reverse("security:audit_log")).content.decode()
     body = page.split('data-testid="audit-row"', 1)[1]
     assert "考勤" in body
     assert ">attendance.record<" not in body and "<code>attendance.record</code>" not in body

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 pytestmark = pytest.mark.browser
 
 
-def test_an_admin_downloads_the_banner_summary(browser_page, login, banner):
+def test_an_officer_downloads_the_banner_summary(browser_page, login, banner):
     page = browser_page
-    login(page, banner.admin)
+    login(page, banner.officer)
     page.get_by_role("link", name="Excel 导入导出").click()
     assert page.get_by_role("heading", name="Excel 导入导出").is_visible()
     form = page.get_by_test_id("export-banner_summary")

@@ -24,9 +24,10 @@ def _rows(response):
 
 
 @pytest.mark.parametrize("role,status", [
-    ("member_a", 403), ("host_a", 403), ("member_b", 403), ("host_b", 403), ("officer", 200), ("admin", 200),
+    ("member_a", 403), ("host_a", 403), ("member_b", 403), ("host_b", 403), ("officer", 403), ("admin", 403),
+    ("security_admin", 403), ("audit_admin", 200),
 ])
-def test_audit_log_is_for_the_office_only(banner, client_for, role, status):
+def test_audit_log_is_for_the_audit_administrator_only(banner, client_for, role, status):
     assert client_for(banner.users[role]).get(AUDIT_URL).status_code == status
     assert client_for(banner.users[role]).get(EXPORT_URL).status_code == status
 
@@ -38,20 +39,20 @@ def test_anonymous_is_sent_to_the_login_page(client):
 
 
 def test_nav_shows_the_audit_log_to_the_office_only(banner, client_for):
-    assert "审计日志" in client_for(banner.officer).get(reverse("home")).content.decode()
+    assert "审计日志" in client_for(banner.audit_admin).get(reverse("home")).content.decode()
     assert "审计日志" not in client_for(banner.users["host_a"]).get(reverse("home")).content.decode()
 
 
 def test_audit_log_lists_transitions_in_chinese(banner, client_for):
     _entries(banner, 2)
-    response = client_for(banner.officer).get(AUDIT_URL)
+    response = client_for(banner.audit_admin).get(AUDIT_URL)
     body = response.content.decode()
     assert _rows(response) == 2
     assert "filing.approve" in body and "第1次" in body and "审计日志" in body and "共 2 条记录" in body
 
 
 def test_query_count_does_not_grow_with_rows(banner, client_for, django_assert_max_num_queries):
-    client = client_for(banner.officer)
+    client = client_for(banner.audit_admin)
     _entries(banner, 3)
     client.get(AUDIT_URL)  # warm the session and content types
     with django_assert_max_num_queries(12) as few:
@@ -65,7 +66,7 @@ def test_query_count_does_not_grow_with_rows(banner, client_for, django_assert_m
 
 def test_pagination_keeps_the_filters(banner, client_for):
     _entries(banner, 55)
-    response = client_for(banner.officer).get(AUDIT_URL, {"action": "filing", "page": 2})
+    response = client_for(banner.audit_admin).get(AUDIT_URL, {"action": "filing", "page": 2})
     assert _rows(response) == 5
     assert "?action=filing&page=1" in response.content.decode()
 
@@ -73,14 +74,14 @@ def test_pagination_keeps_the_filters(banner, client_for):
 def test_filter_by_action_family(banner, client_for):
     _entries(banner, 2)
     _entries(banner, 1, action="document.submit")
-    response = client_for(banner.officer).get(AUDIT_URL, {"action": "document"})
+    response = client_for(banner.audit_admin).get(AUDIT_URL, {"action": "document"})
     assert _rows(response) == 1 and "document.submit" in response.content.decode()
 
 
 def test_filter_by_studio(banner, client_for):
     _entries(banner, 2)
     _entries(banner, 3, studio=banner.b.studio)
-    response = client_for(banner.officer).get(AUDIT_URL, {"studio": banner.b.studio.pk})
+    response = client_for(banner.audit_admin).get(AUDIT_URL, {"studio": banner.b.studio.pk})
     assert _rows(response) == 3
 
 
@@ -89,7 +90,7 @@ def test_filter_by_actor_name_or_username_including_failed_logins(banner, client
     host = banner.a.host
     audit_record(actor=host.user, action="work.create", studio=banner.a.studio)
     AuditEntry.objects.create(action="auth.login_failed", data={"username": "ghost-user", "ip": "10.1.1.1"})
-    client = client_for(banner.officer)
+    client = client_for(banner.audit_admin)
     assert _rows(client.get(AUDIT_URL, {"actor": host.name})) == 1
     assert _rows(client.get(AUDIT_URL, {"actor": host.user.username})) == 1
     assert _rows(client.get(AUDIT_URL, {"actor": "ghost"})) == 1
@@ -99,7 +100,7 @@ def test_filter_by_date_range(banner, client_for):
     _entries(banner, 2)
     old = timezone.now() - datetime.timedelta(days=40)
     AuditEntry.objects.create(action="filing.approve", created_at=old, comment="旧记录")
-    client = client_for(banner.officer)
+    client = client_for(banner.audit_admin)
     today = timezone.localdate()
     assert _rows(client.get(AUDIT_URL, {"date_from": today.isoformat(), "date_to": today.isoformat()})) == 2
     old_day = timezone.localtime(old).date().isoformat()
@@ -110,13 +111,13 @@ def test_filter_by_date_range(banner, client_for):
 def test_free_text_search(banner, client_for):
     _entries(banner, 2)
     audit_record(actor=banner.officer, action="filing.return", studio=banner.a.studio, comment="材料不全，请补充签到表")
-    response = client_for(banner.officer).get(AUDIT_URL, {"q": "签到表"})
+    response = client_for(banner.audit_admin).get(AUDIT_URL, {"q": "签到表"})
     assert _rows(response) == 1
 
 
 def test_reversed_dates_give_a_chinese_message_and_no_rows(banner, client_for):
     _entries(banner, 2)
-    response = client_for(banner.officer).get(AUDIT_URL, {"date_from": "2025-03-02", "date_to": "2025-03-01"})
+    response = client_for(banner.audit_admin).get(AUDIT_URL, {"date_from": "2025-03-02", "date_to": "2025-03-01"})
     assert response.status_code == 200
     assert "截止日期不能早于起始日期" in response.content.decode()
     assert _rows(response) == 0
@@ -128,13 +129,13 @@ def test_reversed_dates_give_a_chinese_message_and_no_rows(banner, client_for):
 ])
 def test_bad_filters_never_fail(banner, client_for, params):
     _entries(banner, 1)
-    response = client_for(banner.officer).get(AUDIT_URL, params)
+    response = client_for(banner.audit_admin).get(AUDIT_URL, params)
     assert response.status_code == 200
 
 
 def test_export_is_csv_with_bom_and_chinese(banner, client_for):
     _entries(banner, 2)
-    response = client_for(banner.officer).get(EXPORT_URL)
+    response = client_for(banner.audit_admin).get(EXPORT_URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"] and ".csv" in response["Content-Disposition"]
@@ -149,18 +150,18 @@ def test_export_is_csv_with_bom_and_chinese(banner, client_for):
 def test_export_follows_the_filters_and_is_itself_audited(banner, client_for):
     _entries(banner, 2)
     _entries(banner, 1, action="document.submit")
-    response = client_for(banner.officer).get(EXPORT_URL, {"action": "document"})
+    response = client_for(banner.audit_admin).get(EXPORT_URL, {"action": "document"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][1] == "document.submit"
     entry = AuditEntry.objects.get(action="audit.export")
-    assert entry.actor == banner.officer and entry.data == {"filters": {"action": "document"}}
+    assert entry.actor == banner.audit_admin and entry.data == {"filters": {"action": "document"}}
 
 
 def test_export_escapes_formulae(banner, client_for):
     for comment in ("=HYPERLINK(\"http://evil\")", "+1", "-2", "@SUM(A1)", "\tTAB", "\rCR", "正常说明"):
         audit_record(actor=banner.officer, action="filing.return", comment=comment)
     AuditEntry.objects.create(action="auth.login_failed", data={"username": "=cmd|' /C calc'!A0"})
-    response = client_for(banner.officer).get(EXPORT_URL)
+    response = client_for(banner.audit_admin).get(EXPORT_URL)
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     comments = {row[8] for row in rows[1:]}
     assert {"'=HYPERLINK(\"http://evil\")", "'+1", "'-2", "'@SUM(A1)", "'\tTAB", "'\rCR", "正常说明"} <= comments
@@ -170,7 +171,7 @@ def test_export_escapes_formulae(banner, client_for):
 
 
 def test_export_with_bad_filters_goes_back_with_a_message(banner, client_for):
-    client = client_for(banner.officer)
+    client = client_for(banner.audit_admin)
     response = client.get(EXPORT_URL, {"date_from": "2025-03-02", "date_to": "2025-03-01"}, follow=True)
     body = response.content.decode()
     assert "请先更正筛选条件再导出" in body and "截止日期不能早于起始日期" in body
@@ -187,5 +188,5 @@ def test_audit_log_records_downloads(banner, client_for, settings):
     upload = upload_create(checked=checked, original_name="计划.txt", user=banner.a.host.user,
                            studio=banner.a.studio, owner=banner.a.host)
     client_for(banner.a.host.user).get(reverse("core:upload", args=[upload.pk]))
-    response = client_for(banner.officer).get(AUDIT_URL, {"action": "file"})
+    response = client_for(banner.audit_admin).get(AUDIT_URL, {"action": "file"})
     assert _rows(response) == 1 and "file.download" in response.content.decode()

@@ -72,10 +72,14 @@ def make_banner():
     a = make_studio(code="WS-A")
     b = make_studio(code="WS-B")
     officer = UserFactory(username="officer", role=User.Role.OFFICER)
-    admin = UserFactory(username="admin", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+    # 三员分立: the system, security and audit administrators; none of them is the office.
+    admin = UserFactory(username="admin", role=User.Role.ADMIN, is_staff=True)
+    security_admin = UserFactory(username="security", role=User.Role.SECURITY)
+    audit_admin = UserFactory(username="auditor", role=User.Role.AUDITOR)
     outsider = TeacherFactory()
     return SimpleNamespace(
-        a=a, b=b, officer=officer, admin=admin, outsider=outsider,
+        a=a, b=b, officer=officer, admin=admin, security_admin=security_admin, audit_admin=audit_admin,
+        outsider=outsider,
         users={
             "anonymous": None,
             "member_a": a.members[0].user,
@@ -84,5 +88,7 @@ def make_banner():
             "host_b": b.host.user,
             "officer": officer,
             "admin": admin,
+            "security_admin": security_admin,
+            "audit_admin": audit_admin,
         },
     )

@@ -22,7 +22,15 @@ pytestmark = pytest.mark.django_db
 
 def test_office_sees_every_studio(banner):
     assert set(visible_studios(banner.officer)) == {banner.a.studio, banner.b.studio}
-    assert set(visible_studios(banner.admin)) == {banner.a.studio, banner.b.studio}
+
+
+
+def test_no_administrator_sees_a_studio(banner):
+    """三员分立: the system, security and audit administrators keep the system, not the studios."""
+    for admin in (banner.admin, banner.security_admin, banner.audit_admin):
+        assert not visible_studios(admin).exists()
+        with pytest.raises(Http404):
+            get_studio_for_user(admin, "WS-A")
 
 
 def test_member_sees_only_own_studio(banner):
@@ -73,8 +81,7 @@ def test_former_member_still_sees_the_studio_but_cannot_manage_it(db):
 
 def test_only_office_passes_require_office(banner):
     require_office(banner.officer)
-    require_office(banner.admin)
-    for role in ("member_a", "host_a"):
+    for role in ("member_a", "host_a", "admin", "security_admin", "audit_admin"):
         with pytest.raises(PermissionDenied):
             require_office(banner.users[role])
 

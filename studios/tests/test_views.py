@@ -16,7 +16,7 @@ ROLES = ["anonymous", "member_a", "host_a", "member_b", "host_b", "officer", "ad
 @pytest.mark.parametrize(
     ("role", "expected"),
     [("anonymous", 302), ("member_a", 200), ("host_a", 200), ("member_b", 404), ("host_b", 404),
-     ("officer", 200), ("admin", 200)],
+     ("officer", 200), ("admin", 404), ("security_admin", 404), ("audit_admin", 404)],
 )
 def test_studio_detail_access_by_role(banner, client_for, role, expected):
     response = client_for(banner.users[role]).get(reverse("studios:detail", args=["WS-A"]))
@@ -27,7 +27,8 @@ def test_studio_detail_access_by_role(banner, client_for, role, expected):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("member_a", 403), ("host_a", 403), ("officer", 200), ("admin", 200)],
+    [("member_a", 403), ("host_a", 403), ("officer", 200), ("admin", 403), ("security_admin", 403),
+     ("audit_admin", 403)],
 )
 def test_office_pages_refuse_teachers(banner, client_for, role, expected):
     client = client_for(banner.users[role])

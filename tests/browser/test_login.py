@@ -10,7 +10,10 @@ pytestmark = pytest.mark.browser
     ("role", "heading", "panel"),
     [
         ("officer", "教研中心办公室工作台", "panel-office-studios"),
-        ("admin", "教研中心办公室工作台", "panel-office-studios"),
+        # 三员分立: each administrator lands on the list of their own work, not the office's.
+        ("admin", "您好", "panel-administrator"),
+        ("security_admin", "您好", "panel-administrator"),
+        ("audit_admin", "您好", "panel-administrator"),
         ("host_a", "您好", "panel-memberships"),
         ("member_a", "您好", "panel-memberships"),
     ],
