@@ -110,6 +110,8 @@ def test_an_error_anywhere_writes_nothing_and_every_error_is_reported_by_sheet_r
     ledger.attendance("A-01", YOUNG, "迟到")                                                   # 考勤 row 2
     ledger.fund("F-01", STUDIO, Y, "拨款", "一万", "2022-09-10")                                # 经费 row 2
     ledger.evaluation(STUDIO, Y, YOUNG, 101)                                                   # 主持人评价 row 2
+    ledger.title(YOUNG, "骨干教师", "校级", "2020-01-01")                                       # 荣誉 row 2
+    ledger.document("D-01", STUDIO, "年度总结", Y, None, state="待审核")                         # 工作室材料 row 2
     run = run_import(ledger)
     assert run.status != 0
     the_error(run, "教师", 5, "出生日期")
@@ -119,6 +121,8 @@ def test_an_error_anywhere_writes_nothing_and_every_error_is_reported_by_sheet_r
     the_error(run, "成果", 2, "日期")
     the_error(run, "考勤", 2, "出勤")
     the_error(run, "经费", 2, "金额")
+    the_error(run, "荣誉", 2, "级别")
+    the_error(run, "工作室材料", 2, "提交日期")   # ★ unless 草稿
     assert any("主持人评价" in line and "2" in line for line in error_lines(run)), run.err
     # nothing was written: the good rows of the same workbook are all still new
     good = studio_world()

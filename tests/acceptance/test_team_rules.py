@@ -247,6 +247,15 @@ def test_an_expense_of_a_use_not_allowed_is_not_met_at_once(load, assess):
     assert item["note"]
 
 
+def test_an_expense_without_a_use_is_not_in_an_allowed_category(load, assess):
+    ledger = studio_world()
+    ledger.fund("F-01", STUDIO, Y, "拨款", 1000, "2022-09-10")
+    ledger.fund("F-02", STUDIO, Y, "支出", 50, "2022-10-10")
+    load(ledger)
+    item = check(assess(STUDIO, Y, as_of="2022-10-11"), "T-FUNDS", Y, "not_met")
+    assert "F-02" in item["note"]
+
+
 def test_expenses_above_the_allocation_may_still_be_covered_while_the_year_runs(load, assess):
     ledger = studio_world()
     ledger.fund("F-01", STUDIO, Y, "拨款", 1000, "2022-09-10")
