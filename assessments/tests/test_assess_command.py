@@ -115,3 +115,20 @@ def test_the_command_line_exits_zero_on_success(banner):
     Command(stdout=out, stderr=io.StringIO()).run_from_argv(
         ["manage.py", "assess", "--all", "--year", "2024-2025", "--as-of", "2025-09-30", "--format", "json"])
     assert len(json.loads(out.getvalue())) == 2
+
+
+def test_all_writes_each_result_as_the_json_module_would(banner):
+    from assessments.management.commands.assess import compact_json
+
+    Work.objects.create(teacher=banner.a.members[0], studio=banner.a.studio, kind="paper", title="论文 \"引号\"\n换行",
+                        date=D(2025, 3, 1), char_count=1800, code="W-1")
+    out = io.StringIO()
+    call_command("assess", "--all", "--year", "2024-2025", "--as-of", "2025-09-30", stdout=out)
+    text = out.getvalue()
+    results = json.loads(text)
+    expected = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in results) + "\n]\n"
+    assert text == expected
+    # What orjson cannot write (a key that is not a string) goes through json, with the same text.
+    odd = {1: D(2025, 1, 2), "rate": 0.3333, "amount": __import__("decimal").Decimal("12.50"), "名": "值"}
+    assert compact_json(odd) == json.dumps(odd, ensure_ascii=False, default=str, separators=(",", ":"))
+    assert compact_json({"day": D(2025, 1, 2), "rate": 0.5}) == '{"day":"2025-01-02","rate":0.5}'

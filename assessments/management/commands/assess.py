@@ -14,16 +14,41 @@ outside the studio's cycles, a malformed as-of date.
 import datetime
 import json
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover - the json module writes the same, slower
+    orjson = None
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from assessments.engine import ANNUAL, CYCLE
+from assessments.loader import collector_frozen_after_load
 from assessments.selectors import iter_assessment_results
 from studios.models import Cycle, SchoolYear, Studio
 
 
 def _json(value, **options) -> str:
     return json.dumps(value, ensure_ascii=False, default=str, **options)
+
+
+# orjson writes a region's 45–111 MB of results about eight times faster than the json module, and with these
+# options the same bytes as ``_json(value, separators=(",", ":"))``: dates, datetimes and dataclasses go through
+# ``str`` as with json's ``default=str`` (so do Decimals, which orjson refuses), strings are escaped alike. The two
+# spell a float apart only below 1e-4 or from 1e16 up ("1e-05" / "0.00001"); a result's floats are compliance rates
+# rounded to 4 decimals in [0, 1] and the settings' ratio of 2 decimals, so they never are. Anything orjson refuses
+# (a non-string key, an integer beyond 64 bits) is written by json.
+_ORJSON_OPTIONS = (orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS) if orjson else 0
+
+
+def compact_json(value) -> str:
+    """One result as the compact line of ``--all`` (the same text as json.dumps with (",", ":"))."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(value, default=str, option=_ORJSON_OPTIONS).decode()
+        except TypeError:
+            pass
+    return _json(value, separators=(",", ":"))
 
 
 class Command(BaseCommand):
@@ -69,13 +94,15 @@ class Command(BaseCommand):
         self.stdout.write(_json(results[0], indent=2))
 
     def _all(self, school_year, kind, as_of):
-        results = iter_assessment_results(studios=Studio.objects.all(), school_year=school_year, kind=kind,
-                                          as_of=as_of)
-        first = next(results, None)
-        if first is None:
-            raise CommandError(f"没有工作室的工作周期包含 {school_year.label} 学年。")
-        write = self.stdout.write
-        write("[\n" + _json(first, separators=(",", ":")), ending="")
-        for result in results:
-            write(",\n" + _json(result, separators=(",", ":")), ending="")
-        write("\n]")
+        with collector_frozen_after_load() as loaded:
+            results = iter_assessment_results(studios=Studio.objects.all(), school_year=school_year, kind=kind,
+                                              as_of=as_of)
+            first = next(results, None)  # the whole region's evidence is loaded by now
+            if first is None:
+                raise CommandError(f"没有工作室的工作周期包含 {school_year.label} 学年。")
+            loaded()
+            write = self.stdout.write
+            write("[\n" + compact_json(first), ending="")
+            for result in results:
+                write(",\n" + compact_json(result), ending="")
+            write("\n]")
