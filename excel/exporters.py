@@ -308,7 +308,7 @@ class BannerSummaryExporter(AssessmentExporter):
         results = [_summary(result) for result in self.results()]
         headers = ["工作室编号", "工作室名称", "主持人", "团队结论", *(f"团队{h}" if h == "达标率" else h
                                                           for h in FIGURE_HEADERS),
-                   "综合达标率\n（团队与成员）", "考核结论（含成员）", "终评等级", "签署人", "签署时间"]
+                   "综合达标率\n（团队与成员）", "考核结论\n（含成员）", "终评等级", "签署人", "签署时间"]
 
         def rows():
             for result in results:
@@ -372,7 +372,7 @@ class StudioSheetExporter(AssessmentExporter):
         result = results[0] if results else None
         members = result["members"] if result else []
         scores = self._scores(self.studio.pk) if result else {}
-        score_note = "（周期平均）" if self.kind == "cycle" else ""
+        score_note = "\n（周期平均）" if self.kind == "cycle" else ""
         headers = ["教师编号", "姓名", "角色", "结论", *FIGURE_HEADERS,
                    *(f"{name}{score_note}" for name in SCORE_HEADERS), "终评等级"]
         person_grades = ((result or {}).get("signoff") or {}).get("person_grades") or {}

@@ -205,7 +205,7 @@ def test_the_cycle_studio_sheet_averages_the_scores_of_the_cycle(banner, year):
     ws = opened(render(exporter))["成员考核"]
     headers = [c.value for c in ws[3]]
     row = next(r for r in ws.iter_rows(min_row=4, values_only=True) if r[0] == member.code)
-    assert row[headers.index("工作态度（周期平均）")] == 85
+    assert row[headers.index("工作态度\n（周期平均）")] == 85
     assert "周期" in ws["A1"].value
 
 
