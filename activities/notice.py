@@ -12,8 +12,8 @@ What the standard asks and where it is here:
   正文 in 三号仿宋, each paragraph indented two characters, first-level headings 「一、」 in 黑体; the 附件说明;
   the 发文机关署名 centred above the 成文日期, which stands four characters in from the right (the seal goes over
   both); dates in Arabic numerals with 年月日 (2026年12月2日).
-- 版记: 四号仿宋 between a thick first and last line and a thin line between: 抄送 and the 印发机关 with the
-  印发日期 (after the date of writing; see _imprint for why not yet on the last line of the page).
+- 版记: at the foot of the last page (within a line: the wrap of the text before it is estimated), 四号仿宋
+  between a thick first and last line and a thin line between: 抄送 and the 印发机关 with the 印发日期.
 
 Fonts are named as the standard's offices have them (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312); the
 document's font table gives each an alternative (w:altName) and a family, so Word, WPS and LibreOffice on a
@@ -351,6 +351,44 @@ def _signature_indent(date_text: str, signer: str) -> tuple:
     return Pt(CHAR.pt * date_right), Pt(CHAR.pt * max(signer_right, 0))
 
 
+IMPRINT_HEIGHT = Pt(2 * 26 + 4)  # two rows of 26 pt and their lines
+
+
+def _text_width(text: str) -> float:
+    """Width in em: a Chinese character or full-width mark is one, a Latin letter or digit half of one."""
+    return sum(0.5 if ord(ch) < 0x2E80 and ch != "—" else 1.0 for ch in text)
+
+
+def _paragraph_lines(paragraph) -> tuple[int, float, float]:
+    """(lines its text wraps to, line pitch in points, space above in points) of a paragraph of exact lines."""
+    fmt = paragraph.paragraph_format
+    pitch = fmt.line_spacing.pt if fmt.line_spacing is not None else LINE_PITCH.pt
+    size = next((run.font.size.pt for run in paragraph.runs if run.font.size), SIZE_SANHAO.pt)
+    width = TEXT_WIDTH.pt - (fmt.left_indent or Pt(0)).pt - (fmt.right_indent or Pt(0)).pt
+    per_line = max(int(width // size), 1)
+    text = (fmt.first_line_indent or Pt(0)).pt / size + _text_width(paragraph.text)
+    lines = max(1, -(-int(text * 2) // (per_line * 2)))
+    extra = (fmt.space_before or Pt(0)).pt
+    borders = paragraph._p.pPr.find(qn("w:pBdr")) if paragraph._p.pPr is not None else None
+    if borders is not None:
+        extra += sum(int(line.get(qn("w:space"), "0")) + int(line.get(qn("w:sz"), "0")) / 8 for line in borders)
+    return lines, pitch, extra
+
+
+def _free_lines_on_last_page(document, needed) -> int:
+    """Whole body lines left on the last page below what is written so far and above `needed` at its foot: the
+    pages filled line by line as the office suite does (lines are exact, so only wrapping is estimated)."""
+    page, used = TEXT_HEIGHT.pt, 0.0
+    for paragraph in document.paragraphs:
+        lines, pitch, extra = _paragraph_lines(paragraph)
+        for index in range(lines):
+            height = pitch + (extra if index == 0 else 0)
+            if used + height > page + 0.5:
+                used = 0.0
+            used += height
+    return max(int((page - used - needed.pt) // LINE_PITCH.pt), 0)
+
+
 def _cell_borders(cell, **sides) -> None:
     """Set a table cell's borders: side=(size in eighths of a point) or None for no line."""
     tc_pr = cell._tc.get_or_add_tcPr()
@@ -369,9 +407,9 @@ def _cell_borders(cell, **sides) -> None:
 
 def _imprint(document, filing: Filing, day: datetime.date) -> None:
     """版记: 抄送 and 印发, 四号仿宋, between a thick first and last line (0.35 mm) with a thin one (0.25 mm)
-    between, one character in on each side; a table of its own after the date of writing. The standard puts it on
-    the last lines of the last page: a table floating at the foot of the 版心 (w:tblpPr) does that in Word but is
-    dropped by LibreOffice 7.4, so it follows the date and the office moves it down when it adjusts the draft."""
+    between, one character in on each side; a table of its own, pushed to the foot of the last page by blank lines
+    (notice_docx). A table floating at the foot of the 版心 (w:tblpPr) would do it in Word but is dropped by
+    LibreOffice 7.4."""
     indent = SIZE_SIHAO
     table = document.add_table(rows=2, cols=2)
     table.autofit = False
@@ -468,6 +506,10 @@ def notice_docx(filing: Filing) -> bytes:
     signer.paragraph_format.keep_with_next = True
     dated = _paragraph(document, date_text, align=WD_ALIGN_PARAGRAPH.RIGHT)
     dated.paragraph_format.right_indent = date_right
+    dated.paragraph_format.keep_with_next = True  # never the signature and date on one page, the 版记 alone on the next
+    # The 版记 belongs on the last lines of the last page: blank lines push it down as far as the estimate of the
+    # pages allows, keeping a line in hand so that a misjudged wrap never sends it alone to a new page.
+    _blank(document, _free_lines_on_last_page(document, IMPRINT_HEIGHT) - 1)
     _imprint(document, filing, day)
 
     buffer = io.BytesIO()

@@ -266,4 +266,10 @@ def test_libreoffice_converts_the_notice_to_a_pdf_that_opens(approved, tmp_path)
     assert float(page.mediabox.height) == pytest.approx(841.9, abs=1)
     text = "".join(p.extract_text() for p in reader.pages)
     assert approved.doc_number in text.replace(" ", "")
-    assert "印发" in text
+    # The 版记 stands at the foot of the last page: its 印发 line within the lowest lines of the 版心, whose lower
+    # edge is 35 mm (99 pt) above the paper's.
+    heights = []
+    reader.pages[-1].extract_text(visitor_text=lambda chunk, cm, tm, font, size: heights.append(
+        (chunk, tm[5] * cm[3] + cm[5])) if "印发" in chunk else None)
+    assert heights, "no 印发 on the last page"
+    assert 99 <= heights[0][1] <= 99 + 3 * 28.95, heights
