@@ -57,7 +57,8 @@ def test_every_page_of_every_role_is_accessible_fits_a_phone_and_is_valid_html(c
         for shape in ("activities:detail", "records:work", "assessments:studio", "activities:queue",
                       "security:audit_log", "admin:index", "members:teacher", "security:accounts",
                       "security:account_role", "security:lockouts", "admin:members_user_changelist",
-                      "studios:school_years", "assessments:settings"):
+                      "studios:school_years", "assessments:settings", "security:second_factor",
+                      "security:second_factor_enrol"):
             assert any(s == shape for _role, s in shapes), shape
         assert world.code in {url.split("/")[-2] for _role, _viewport, url, _shape in result.pages}
     finally:
