@@ -1,0 +1,32 @@
+"""Background work of the assessment. Each task takes ids (and plain values), calls a service and returns
+something small, or, for a chunk of ``assess --all``, the chunk's JSON lines."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import group, shared_task
+
+
+def chunked(ids: list[int], size: int) -> list[list[int]]:
+    """Consecutive runs of ``size`` ids (the last one shorter), keeping their order."""
+    return [ids[offset:offset + size] for offset in range(0, len(ids), size)]
+
+
+@shared_task(acks_late=True)
+def assess_chunk(studio_ids: list[int], start_year: int, kind: str, as_of: str) -> str:
+    """One chunk of ``manage.py assess --all``: its studios' results as the command's JSON lines."""
+    from .management.commands.assess import assessment_lines
+
+    return assessment_lines(studio_ids, start_year=start_year, kind=kind, as_of=datetime.date.fromisoformat(as_of))
+
+
+def dispatch_assess_chunks(studio_ids: list[int], *, start_year: int, kind: str, as_of: datetime.date, chunk: int,
+                           timeout: float):
+    """Hand the studios (in the order given) to the workers ``chunk`` at a time; a GroupResult whose
+    ``results`` are in the same order (the caller waits on each for ``timeout`` seconds). A chunk still queued
+    when its caller would have given up on it expires unstarted, so a command that failed leaves no work behind."""
+    return group(
+        assess_chunk.s(part, start_year, kind, as_of.isoformat()).set(expires=timeout * (index + 1))
+        for index, part in enumerate(chunked(studio_ids, chunk))
+    ).apply_async()
