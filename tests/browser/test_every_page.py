@@ -11,6 +11,7 @@ import shutil
 import pytest
 from django.test import Client
 
+from tests.browser.harness import BROWSER_TIMEOUT_MS
 from tests.matrix_world import build_world
 
 from .crawl import DESKTOP, PHONE, CrawlResult, crawl, nu_errors, temporary_html_dir
@@ -39,7 +40,7 @@ def test_every_page_of_every_role_is_accessible_fits_a_phone_and_is_valid_html(c
             user = banner.users[role]
             for viewport, size in VIEWPORTS.items():
                 context = chromium.new_context(locale="zh-CN", base_url=live_server.url, viewport=size)
-                context.set_default_timeout(15_000)
+                context.set_default_timeout(BROWSER_TIMEOUT_MS)
                 if user is not None:
                     context.add_cookies(_session_cookie(user, live_server.url))
                 crawl(context, role=role, viewport=viewport, base_url=live_server.url, result=result,
