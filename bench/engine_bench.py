@@ -130,7 +130,7 @@ def measure(kind: str, *, runs: int, year: str, as_of: str, scratch: Path, extra
     ours_min, ours_median = stats([r["seconds"] for r in ours])
     raw_min, raw_median = stats([r["seconds"] for r in raw])
     return {
-        "kind": kind, "runs": runs,
+        "kind": kind, "runs": runs, "ours": [r["seconds"] for r in ours], "raw": [r["seconds"] for r in raw],
         "ours_min": ours_min, "ours_median": ours_median, "raw_min": raw_min, "raw_median": raw_median,
         "ratio_min": ours_min / raw_min, "ratio_median": ours_median / raw_median,
         "cpu_median": statistics.median(r["cpu"] for r in ours),

@@ -123,7 +123,7 @@ class Command(BaseCommand):
         self.stdout.write(_json(results[0], indent=2))
 
     def _all_on_workers(self, school_year, kind, as_of, *, chunk: int, timeout: float):
-        from assessments.tasks import dispatch_assess_chunks
+        from assessments.tasks import chunk_lines, dispatch_assess_chunks
 
         ids = list(studio_cycles(studios=Studio.objects.all(), year=school_year.start_year))  # in code order
         if not ids:
@@ -135,7 +135,7 @@ class Command(BaseCommand):
         try:
             for result in pending.results:
                 try:
-                    lines = result.get(timeout=timeout, propagate=True)
+                    lines = chunk_lines(result.get(timeout=timeout, propagate=True))
                 except CeleryTimeout:
                     pending.revoke()
                     raise CommandError(f"{timeout:.0f} 秒内未收到考核结果：请确认 Celery worker 正在运行"
