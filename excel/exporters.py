@@ -579,10 +579,12 @@ class LedgerExporter(Exporter):
     def sheets(self):
         source = self.ledger_rows()
         unit = self.unit()
-        who = f"{settings.BUREAU_NAME} {self.studio.name}" if self.studio is not None else settings.BUREAU_NAME
-        subtitle = export_subtitle(unit, timezone.localdate())
+        who = (f"{settings.BUREAU_NAME} {self.studio.name}" if self.studio is not None
+               else f"{settings.BUREAU_NAME} 名师工作室")
+        # The ledger holds the records as they are when it is written: 统计截至 is the export time.
+        subtitle = f"统计截至导出时 {local_time_text(timezone.now())}（北京时间）"
         for spec in self.specs:
-            yield ledger_sheet(spec, source.rows(spec), title=f"{who} 名师工作室台账 · {spec.name}",
+            yield ledger_sheet(spec, source.rows(spec), title=f"{who}台账 · {spec.name}",
                                subtitle=subtitle, unit=unit)
 
 

@@ -340,22 +340,20 @@ def _setup(ws, sheet: Sheet, widths: list[float], header_row: int) -> PrintLayou
     keys = sheet.freeze_columns if sheet.key_columns is None else sheet.key_columns
     if keys and not layout.fit_to_width:
         ws.print_title_cols = f"A:{get_column_letter(keys)}"
-    if not sheet.title_in_cells and (sheet.title or sheet.subtitle):
-        # One centred block of two lines, the title over the unit and times, so that the two never overlap.
-        small = max(9, math.ceil(MIN_PRINTED_PT * 100 / layout.scale))
-        lines = [f"&\"-,Bold\"&{small + 3}{sheet.title}"] if sheet.title else []
-        if sheet.subtitle:
-            lines.append(f"&\"-,Regular\"&{small}{sheet.subtitle}")
-        ws.oddHeader.center.text = "\n".join(lines)
-        margins.top = 0.9
-    # LibreOffice scales the page header and footer with the sheet: size them so that they print at ≥ 8 pt.
     small = max(9, math.ceil(MIN_PRINTED_PT * 100 / layout.scale))
+    if not sheet.title_in_cells and sheet.title:
+        # A header or footer holds no line break (openpyxl escapes it), so the title has the page header to itself
+        # and the subtitle (the times) takes the right of the footer.
+        ws.oddHeader.center.text = sheet.title
+        ws.oddHeader.center.size = small + 3
+        ws.oddHeader.center.font = "-,Bold"
+    # LibreOffice scales the page header and footer with the sheet: they are sized to print at ≥ 8 pt.
     ws.oddFooter.center.text = PAGE_NUMBERS
     ws.oddFooter.center.size = small
     if sheet.unit:
         ws.oddFooter.left.text = sheet.unit
         ws.oddFooter.left.size = small
-    ws.oddFooter.right.text = sheet.name
+    ws.oddFooter.right.text = sheet.subtitle if not sheet.title_in_cells and sheet.subtitle else sheet.name
     ws.oddFooter.right.size = small
     return layout
 

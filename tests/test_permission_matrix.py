@@ -426,6 +426,9 @@ MATRIX: dict[str, Case] = {
                               kwargs=lambda w: {"pk": w.held.pk, "token": w.held.signin_token},
                               post=_profile(ACTS, ACTS, 404, 404, 302, 302),
                               unchanged=lambda w: w.held.signins.count()),
+    # The 备案 notice (发文) exists only for an approved filing: the world's filing waits for the office, so every
+    # person gets 404 (who may download an approved one: activities/tests/test_notice.py, by role).
+    "activities:filing_notice": Case(_profile(404, 404, 404, 404, 404, 404), kwargs=lambda w: {"pk": w.planned.pk}),
     "activities:filing_action[submit]": Case(STUDIO_MANAGE, kwargs=_filing_action("submit"),
                                              post=acting(STUDIO_MANAGE)),
     "activities:filing_action[resubmit]": Case(STUDIO_MANAGE, kwargs=_filing_action("resubmit"),

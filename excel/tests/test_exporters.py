@@ -7,7 +7,6 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments.models import AssessmentSignoff
@@ -161,15 +160,18 @@ def test_the_banner_summary_shows_each_studios_team_results_as_the_engine_comput
     assert "图例" in wb.sheetnames
 
 
-def test_the_banner_summary_shows_the_sign_off(banner, year):
+def test_the_banner_summary_shows_the_sign_off_at_its_time_in_beijing(banner, year):
+    signed_at = datetime.datetime(2025, 9, 30, 19, 53, tzinfo=datetime.UTC)  # 03:53 the next day in Beijing
     AssessmentSignoff.objects.create(studio=banner.a.studio, school_year=year, kind="annual", result={},
                                      settings_used={}, grade="excellent", signed_by=banner.officer,
-                                     signed_at=timezone.now())
+                                     signed_at=signed_at)
     ws = opened(render(BannerSummaryExporter(options={"school_year": year, "kind": "annual", "as_of": AS_OF})))[
         "考核汇总"]
     headers = [c.value for c in ws[3]]
     assert ws.cell(row=4, column=headers.index("终评等级") + 1).value == "优秀"
     assert ws.cell(row=4, column=headers.index("签署人") + 1).value == "officer"
+    assert ws.cell(row=4, column=headers.index("签署时间") + 1).value == "2025-10-01 03:53"
+    assert "北京时间" in ws["A2"].value and "统计截至 2025-09-30" in ws["A2"].value
 
 
 def test_the_studio_sheet_has_a_row_per_person_with_rules_verdict_and_scores(banner, year):

@@ -6,7 +6,13 @@ import datetime
 
 import pytest
 
-from excel.exporters import BannerSummaryExporter, LedgerExporter, RosterExporter, StudioSheetExporter
+from excel.exporters import (
+    BannerSummaryExporter,
+    FullLedgerExporter,
+    LedgerExporter,
+    RosterExporter,
+    StudioSheetExporter,
+)
 from studios.models import SchoolYear
 
 from .printout import needs_office, printout
@@ -80,3 +86,14 @@ def test_a_ledger_export_prints_its_title_in_the_page_header_and_keeps_row_1_the
     assert "名师工作室台账·教师" in text and "北京时间" in text
     assert min(pdf.font_sizes) >= 8
     assert issubclass(RosterExporter, LedgerExporter)
+
+
+def test_every_sheet_of_the_whole_ledger_prints_on_a4_with_no_text_below_8_pt(banner):
+    data = render(FullLedgerExporter())
+    wb, pdf = opened(data), printout(data)
+    assert pdf.pages >= len(wb.sheetnames)
+    assert {_a4(size) for size in pdf.sizes} <= A4
+    assert min(pdf.font_sizes) >= 8
+    text = "".join("".join(page.split()) for page in pdf.text)
+    for name in wb.sheetnames:
+        assert f"台账·{name}" in text  # every sheet's title, in its page header

@@ -120,7 +120,7 @@ def test_a_ledger_sheet_keeps_its_header_in_row_1_and_prints_its_title_in_the_pa
     ws = written(Sheet(name="教师", headers=["编号", "姓名"], rows=[["T1", "甲"]], title="乌审旗教育体育局 台账 · 教师",
                        subtitle="导出于 2026-12-02 11:53（北京时间）", title_in_cells=False))["教师"]
     assert [c.value for c in ws[1]] == ["编号", "姓名"]
-    assert "乌审旗教育体育局 台账 · 教师" in ws.oddHeader.center.text and "北京时间" in ws.oddHeader.center.text
+    assert ws.oddHeader.center.text == "乌审旗教育体育局 台账 · 教师" and "北京时间" in ws.oddFooter.right.text
     assert ws.print_title_rows == "$1:$1"
 
 
