@@ -80,7 +80,7 @@ beat: setup
 	$(VENV)/bin/celery -A mingshi beat -l info
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

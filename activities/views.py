@@ -419,6 +419,9 @@ def filing_action(request, code, pk, action):
 def _done_message(action: str, obj) -> str:
     if action == "approve":
         number = getattr(obj, "doc_number", None)
+        if number and isinstance(obj, Filing):
+            return _("Approved: %(number)s. The notice (发文) is drafted: download it, adjust it and stamp it.") % {
+                "number": number}
         return _("Approved: %(number)s.") % {"number": number} if number else _("Approved.")
     return {
         "submit": _("Submitted to the office."),

@@ -98,7 +98,9 @@ def studio_count(url: str) -> int | None:
 
 def ensure_generated(url: str, script: str, studios: int) -> None:
     found = studio_count(url)
-    if found == studios:
+    if found == studios:  # reused; brought up to the code's migrations
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], env={**os.environ, "DATABASE_URL": url},
+                       check=True, cwd=ROOT)
         return
     print(f"  generating {urlparse(url).path.lstrip('/')} with {script} --studios {studios} (found {found})…",
           flush=True)
