@@ -612,7 +612,7 @@ def tallies(rows, axis: str) -> dict[str, dict]:
     return found
 
 
-def overview_page(*, school_year, kind: str, page=1, per_page: int = PER_PAGE, sort: str = "rate",
+def overview_page(*, school_year, kind: str, page=1, per_page: int | None = None, sort: str = "rate",
                   subject: str = "", stage: str = "", verdict: str = "", behind: bool = False,
                   search: str = "") -> dict:
     """The banner overview from stored results, one page of studios; totals and charts summed in SQL.
@@ -632,7 +632,7 @@ def overview_page(*, school_year, kind: str, page=1, per_page: int = PER_PAGE, s
                             behind=behind, search=search)
     summed = totals(rows)
     sort = sort if sort in SORTS else "rate"
-    paginator = Paginator(rows.order_by(*_ordering(sort)).select_related(None), per_page)
+    paginator = Paginator(rows.order_by(*_ordering(sort)), per_page or PER_PAGE)
     paginator.count = summed["studios"]  # summed already: spare the count query
     shown = paginator.get_page(page)
     today, grace = timezone.localdate(), _grace()
