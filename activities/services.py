@@ -50,7 +50,7 @@ def _store(*, file, accept, actor, studio, count_text=False) -> Upload:
 def _lock_activity(activity: Activity, *, actor=None) -> Activity:
     """Lock the activity's row; refuse a write while its day is in a frozen year of the studio (clarification 10)
     or by someone who has left the studio."""
-    locked = Activity.objects.select_for_update().select_related("studio").get(pk=activity.pk)
+    locked = Activity.objects.select_for_update(of=("self",)).select_related("studio").get(pk=activity.pk)
     require_active_in(actor, locked.studio)
     guard_frozen(studio=locked.studio, days=[locked.date])
     return locked
@@ -349,7 +349,7 @@ def attendance_from_signins(activity: Activity, roster: list[Membership]) -> dic
 
 
 def _lock_filing(filing: Filing, expected: tuple[str, ...], *, decision: bool = False, actor=None) -> Filing:
-    locked = Filing.objects.select_for_update().select_related("activity__studio").get(pk=filing.pk)
+    locked = Filing.objects.select_for_update(of=("self",)).select_related("activity__studio").get(pk=filing.pk)
     studio = locked.activity.studio
     if decision:
         require_independent_officer(actor, studio)  # duties apart (clarification 10)

@@ -35,6 +35,7 @@ ACTION_FAMILIES = {
     "account": _("Teacher accounts"),
     "signin": _("QR sign-in"),
     "admin": _("Django admin"),
+    "otp": _("Second factor"),
 }
 
 ACTION_VERBS = {
@@ -98,6 +99,12 @@ ACTION_VERBS = {
     "role_change": pgettext_lazy("audit verb", "role changed"),
     "add": pgettext_lazy("audit verb", "added"),
     "change": pgettext_lazy("audit verb", "changed"),
+    "session_ended": pgettext_lazy("audit verb", "session ended (logged in elsewhere or second factor reset)"),
+    "enrol": pgettext_lazy("audit verb", "authenticator app enrolled"),
+    "verify_failed": pgettext_lazy("audit verb", "wrong code"),
+    "recovery_used": pgettext_lazy("audit verb", "recovery code used"),
+    "recovery_renew": pgettext_lazy("audit verb", "new recovery codes made"),
+    "reset": pgettext_lazy("audit verb", "reset"),
 }
 
 STATES = {

@@ -11,6 +11,9 @@ class LedgerUploadForm(forms.Form):
 
 class LedgerConfirmForm(forms.Form):
     upload = forms.UUIDField(widget=forms.HiddenInput)
+    # Shown (and needed) only when the preview lists sheets or columns that are not read.
+    accept_unread = forms.BooleanField(
+        required=False, label=_("I have checked the sheets and columns listed as not read: import without them."))
 
 
 def exporter_form_class(exporter_cls):

@@ -58,10 +58,14 @@ def ledger_preview(*, upload: Upload) -> ImportResult:
     return ledger_import(_upload_bytes(upload), dry_run=True)
 
 
-def ledger_import_confirm(*, actor, upload: Upload, request=None) -> ImportResult:
-    """Import the kept workbook, all or nothing; the kept file goes once the import is written."""
+def ledger_import_confirm(*, actor, upload: Upload, request=None, accept_unread: bool = False) -> ImportResult:
+    """Import the kept workbook, all or nothing; the kept file goes once the import is written.
+
+    A workbook with sheets or columns that are not read (result.unread) is written only with accept_unread: the
+    officer has seen the list in the preview and confirmed it."""
     try:
-        result = ledger_import(_upload_bytes(upload), actor=actor, file_name=upload.original_name, request=request)
+        result = ledger_import(_upload_bytes(upload), actor=actor, file_name=upload.original_name, request=request,
+                               accept_unread=accept_unread)
     except LedgerFileError as error:
         raise DomainError(str(error)) from None
     if result.written:

@@ -86,10 +86,16 @@ def import_preview(request):
             messages.error(request, _("This preview is out of date; please look at it again before importing."))
             return redirect("excel:import_preview")
         try:
-            result = services.ledger_import_confirm(actor=request.user, upload=upload, request=request)
+            result = services.ledger_import_confirm(actor=request.user, upload=upload, request=request,
+                                                    accept_unread=form.cleaned_data["accept_unread"])
         except DomainError as error:
             messages.error(request, str(error))
             return redirect("excel:import")
+        if not result.written and result.unread and not result.errors:
+            messages.error(request, _("Some sheets or columns of the workbook are not read: please confirm that "
+                                      "you have checked them before importing."))
+            return render(request, "excel/import_preview.html", {
+                "result": result, "upload": upload, "form": LedgerConfirmForm(initial={"upload": upload.pk})})
         if result.written:
             request.session.pop(SESSION_KEY, None)
             messages.success(request, _("The ledger was imported: %(summary)s")

@@ -23,6 +23,9 @@ class User(AbstractUser):
     # must choose a new one before anything else (等保 身份鉴别).
     must_change_password = models.BooleanField(_("must change password at next login"), default=False)
     password_changed_at = models.DateTimeField(_("password last changed"), null=True, blank=True)
+    # SINGLE_SESSION_PER_ACCOUNT: the mark of the account's latest login; a session holding another mark was
+    # opened before it and ends at its next request (security.middleware).
+    session_token = models.CharField(_("latest login"), max_length=32, blank=True, default="", editable=False)
 
     @property
     def is_office(self) -> bool:

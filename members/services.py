@@ -53,7 +53,7 @@ def title_create(*, actor, teacher: Teacher, kind: str, level: int, awarded_on: 
 def _decide_title(*, actor, title: Title, to: str, comment: str) -> Title:
     if not is_office(actor):
         raise DomainError(_("Only the research centre office verifies evidence."))
-    title = Title.objects.select_for_update().select_related("teacher").get(pk=title.pk)
+    title = Title.objects.select_for_update(of=("self",)).select_related("teacher").get(pk=title.pk)
     require_independent_officer(actor, teacher=title.teacher)
     guard_frozen(teacher=title.teacher, days=[title.awarded_on])
     if title.check_status != Title.Check.PENDING:

@@ -55,3 +55,41 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("Say why the role changes.")})
+
+
+class SecondFactorForm(forms.Form):
+    """The code step: the 6 digits the authenticator app shows now, or (recovery=True) one recovery code."""
+
+    otp_token = forms.CharField(label=_("6-digit code"), max_length=20, strip=True,
+                                error_messages={"required": _("Enter the code.")})
+
+    def __init__(self, *args, recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recovery = recovery
+        field = self.fields["otp_token"]
+        field.widget.attrs.update({"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
+                                   "autocapitalize": "off"})
+        if recovery:
+            field.label = _("Recovery code")
+            field.help_text = _("One of the recovery codes you kept when you enrolled, such as abcd-efgh. Each code "
+                                "works once.")
+            field.error_messages["required"] = _("Enter a recovery code.")
+        else:
+            field.widget.attrs.update({"inputmode": "numeric"})
+            field.help_text = _("Open the authenticator app on your phone and enter the code it shows for this "
+                                "account.")
+
+    def clean_otp_token(self):
+        value = "".join(self.cleaned_data["otp_token"].split())
+        if not self.recovery and not (value.isdigit() and len(value) == 6):
+            raise forms.ValidationError(_("The code has 6 digits."))
+        return value
+
+
+class EnrolForm(SecondFactorForm):
+    """The first code of a new authenticator, which confirms it."""
+
+
+class SecondFactorResetForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Say why the second factor is reset.")})

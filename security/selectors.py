@@ -156,11 +156,58 @@ def password_change_due_for(user) -> bool:
 def account_search(*, q: str = "", role: str = ""):
     """Accounts for the security administrator, by username; superusers (installation only) are not listed."""
     from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    accounts = get_user_model().objects.filter(is_superuser=False).select_related("teacher").order_by("username")
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    accounts = (get_user_model().objects.filter(is_superuser=False).select_related("teacher")
+                .annotate(has_second_factor=Exists(enrolled)).order_by("username"))
     if role:
         accounts = accounts.filter(role=role)
     if q:
         accounts = accounts.filter(Q(username__icontains=q) | Q(teacher__name__icontains=q)
                                    | Q(first_name__icontains=q) | Q(last_name__icontains=q))
     return accounts
+
+
+# --- the second factor (等保 身份鉴别 d) -----------------------------------------------------------------------------
+
+
+def second_factor_applies(user) -> bool:
+    """Officers, the three administrators and the installation's superuser log in with two factors; teachers
+    never are asked."""
+    from members.models import User
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser or user.role == User.Role.OFFICER or user.role in User.ADMINISTRATORS)
+
+
+def second_factor_required(user) -> bool:
+    """Whether this person may reach no page before enrolling a second factor (MINGSHI_REQUIRE_2FA)."""
+    return bool(settings.MINGSHI_REQUIRE_2FA) and second_factor_applies(user)
+
+
+def authenticator_for(user):
+    """The person's confirmed authenticator app (TOTP), if any."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+
+
+def has_second_factor(user) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def recovery_device_for(user):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+
+
+def recovery_codes_left(user) -> int:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

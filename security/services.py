@@ -142,3 +142,139 @@ def audit_csv_lines(entries):
             json.dumps(entry.data, ensure_ascii=False, sort_keys=True) if entry.data else "",
         ]
         yield writer.writerow([csv_safe(cell) for cell in row])
+
+
+# --- the second factor (等保 身份鉴别 d): an authenticator app (TOTP) and one-time recovery codes ------------------
+
+RECOVERY_CODE_COUNT = 10
+
+
+def normalise_code(value: str) -> str:
+    """What the person typed, as stored: spaces and hyphens dropped (codes are shown as "abcd-efgh"), small letters."""
+    return "".join(ch for ch in (value or "") if ch not in " -\t").lower()
+
+
+def _who(user, request) -> dict:
+    return {"username": user.get_username(), "ip": client_ip(request) or ""}
+
+
+def _wait_seconds(device) -> int:
+    """How long django-otp makes this device wait after wrong codes before it checks another (0: it checks now)."""
+    allowed, why = device.verify_is_allowed()
+    if allowed or not why or not why.get("locked_until"):
+        return 0
+    return max(1, int((why["locked_until"] - timezone.now()).total_seconds()) + 1)
+
+
+def second_factor_enrolment(*, user, key: str | None = None):
+    """The authenticator being enrolled, not saved: its key lives in the person's session until a code from it
+    confirms it (second_factor_enrol), so that a reload shows the same QR code and nothing is stored before."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+
+    return TOTPDevice(user=user, key=key or default_key(), name=_("Authenticator app"), confirmed=False)
+
+
+def _recovery_codes_replace(user) -> list[str]:
+    """Ten new recovery codes, the old ones void; the plain codes are returned once, to be shown once."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("Recovery codes"), confirmed=True)
+    codes = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def second_factor_enrol(*, user, key: str, token: str, request=None):
+    """A code from the new authenticator (the key shown at enrolment) confirms it: it replaces any earlier one,
+    ten recovery codes are made, and the enrolment is audited. Returns (device, codes)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = second_factor_enrolment(user=user, key=key)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    code = normalise_code(token)
+    if not (code.isdigit() and totp.verify(int(code), device.tolerance)):
+        raise DomainError(_("The code is not right. Check that the phone's clock is correct and enter the code "
+                            "shown now."))
+    with transaction.atomic():
+        earlier = TOTPDevice.objects.select_for_update().filter(user=user)
+        replaced = earlier.filter(confirmed=True).exists()
+        earlier.delete()
+        device.confirmed = True
+        device.last_t = totp.t()  # the code just typed is used up
+        device.drift = totp.drift
+        device.save()
+        codes = _recovery_codes_replace(user)
+        audit_record(actor=user, action="otp.enrol", target=user, request=request,
+                     data=_who(user, request) | {"replaced": replaced})
+    return device, codes
+
+
+def second_factor_verify(*, user, token: str, recovery: bool = False, request=None):
+    """The code step of the login: a 6-digit code of the person's authenticator, or one of their recovery codes
+    (void once used). Returns (device or None, seconds to wait or 0). Failures and recovery-code use are audited;
+    the login lockouts count the failures (security.views)."""
+    from .selectors import authenticator_for, recovery_codes_left, recovery_device_for
+
+    device = recovery_device_for(user) if recovery else authenticator_for(user)
+    code = normalise_code(token)
+    wait = 0
+    verified = False
+    if device is not None:
+        # Verified under the device's row lock, so that one code never serves two logins at once.
+        with transaction.atomic():
+            locked = type(device).objects.select_for_update().get(pk=device.pk)
+            wait = _wait_seconds(locked)
+            verified = bool(code) and locked.verify_token(code)
+        device = locked
+    method = "recovery" if recovery else "totp"
+    if not verified:
+        audit_record(actor=user, action="otp.verify_failed", target=user, request=request,
+                     data=_who(user, request) | {"method": method} | ({"throttled": True} if wait else {}))
+        return None, wait
+    if recovery:
+        audit_record(actor=user, action="otp.recovery_used", target=user, request=request,
+                     data=_who(user, request) | {"left": recovery_codes_left(user)})
+    else:
+        audit_record(actor=user, action="otp.verify", target=user, request=request, data=_who(user, request))
+    return device, 0
+
+
+def recovery_codes_renew(*, user, request=None) -> list[str]:
+    """New recovery codes for someone with an authenticator; the old ones stop working."""
+    from .selectors import has_second_factor
+
+    with transaction.atomic():
+        if not has_second_factor(user):
+            raise DomainError(_("Enrol an authenticator app first."))
+        codes = _recovery_codes_replace(user)
+        audit_record(actor=user, action="otp.recovery_renew", target=user, request=request, data=_who(user, request))
+    return codes
+
+
+def second_factor_reset(*, actor, user, reason: str, request=None):
+    """三员分立: the security administrator removes another person's second factor (a lost phone); that person
+    enrols a new one at their next login, and their sessions end. Never one's own, never without a reason."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if actor is None or not getattr(actor, "is_security_admin", False):
+        raise DomainError(_("Only the security administrator may reset a second factor."))
+    if user.pk == actor.pk:
+        raise DomainError(_("Nobody may reset their own second factor; ask another security administrator."))
+    if not (reason or "").strip():
+        raise DomainError(_("Say why the second factor is reset."))
+    with transaction.atomic():
+        totp = TOTPDevice.objects.filter(user=user)
+        if not totp.filter(confirmed=True).exists():
+            raise DomainError(_("This account has no second factor to reset."))
+        totp.delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit_record(actor=actor, action="otp.reset", target=user, comment=reason.strip(), request=request,
+                     data={"username": user.get_username()})
+    return user

@@ -4,7 +4,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .middleware import session_start
+from .middleware import session_login, session_start
 from .services import auth_event_record
 
 
@@ -12,6 +12,7 @@ from .services import auth_event_record
 def audit_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         session_start(request.session)
+        session_login(request, user)
     auth_event_record(action="auth.login", request=request, user=user)
 
 
@@ -20,7 +21,9 @@ def audit_logout(sender, request, user, **kwargs):
     if user is None:
         return
     reason = getattr(request, "session_end_reason", None)
-    if reason is not None:
+    if reason in ("replaced", "second_factor_reset"):
+        auth_event_record(action="auth.session_ended", request=request, user=user, extra={"reason": reason})
+    elif reason is not None:
         auth_event_record(action="auth.session_expired", request=request, user=user, extra={"reason": reason})
     else:
         auth_event_record(action="auth.logout", request=request, user=user)

@@ -1,15 +1,20 @@
+import base64
+
+import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.models import AuditEntry
@@ -17,8 +22,28 @@ from core.services import DomainError, audit_record
 from studios.access import can_release_lockouts, is_audit_admin, is_security_admin, require
 
 from . import services
-from .forms import AccountSearchForm, AuditFilterForm, PasswordChangeForm, RoleForm
-from .selectors import account_search, audit_entries, current_lockouts, get_lockout, password_change_due_for
+from .forms import (
+    AccountSearchForm,
+    AuditFilterForm,
+    EnrolForm,
+    PasswordChangeForm,
+    RoleForm,
+    SecondFactorForm,
+    SecondFactorResetForm,
+)
+from .middleware import SESSION_2FA_PENDING, second_factor_passed
+from .selectors import (
+    account_search,
+    audit_entries,
+    authenticator_for,
+    current_lockouts,
+    get_lockout,
+    has_second_factor,
+    password_change_due_for,
+    recovery_codes_left,
+    second_factor_applies,
+    second_factor_required,
+)
 
 PAGE_SIZE = 50
 
@@ -184,3 +209,175 @@ def account_role(request, pk):
             return redirect("security:accounts")
     return render(request, "security/account_role.html", {"form": form, "account": account,
                                                           "own": account.pk == request.user.pk})
+
+
+# --- the second factor (等保 身份鉴别 d) ------------------------------------------------------------------------------
+
+# The recovery codes just made, kept in the session only until the page that shows them once.
+SESSION_NEW_CODES = "security_new_recovery_codes"
+# The key of the authenticator being enrolled, until a code from it confirms it.
+SESSION_ENROL_KEY = "security_enrol_key"
+FEW_CODES_LEFT = 3
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+def _is_verified(user) -> bool:
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
+def _require_second_factor_person(user) -> None:
+    if not second_factor_applies(user):
+        raise PermissionDenied
+
+
+@login_required
+def second_factor_verify(request):
+    """The login's second step: the authenticator's 6-digit code, or a recovery code. Wrong codes are counted
+    with the failed logins of this account and address (security.lockout) and audited."""
+    user = request.user
+    if not second_factor_applies(user) or _is_verified(user):
+        return redirect(_next_url(request))
+    if not has_second_factor(user):  # reset meanwhile: nothing to verify, enrol instead where it is required
+        request.session[SESSION_2FA_PENDING] = False
+        return redirect(_next_url(request))
+    recovery = (request.POST.get("method") or request.GET.get("method")) == "recovery"
+    form = SecondFactorForm(request.POST or None, recovery=recovery)
+    if request.method == "POST":
+        credentials = {"username": user.get_username()}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return locked_out(request)
+        if form.is_valid():
+            device, wait = services.second_factor_verify(user=user, token=form.cleaned_data["otp_token"],
+                                                         recovery=recovery, request=request)
+            if device is not None:
+                second_factor_passed(request, device)
+                if recovery:
+                    left = recovery_codes_left(user)
+                    messages.warning(request, _("Recovery code accepted; %(left)d left. Each code works only once: "
+                                                "make new ones on the second-factor page.") % {"left": left})
+                return redirect(_next_url(request))
+            if wait:
+                form.add_error("otp_token", _("Too many wrong codes: wait %(seconds)d seconds, then try again.")
+                               % {"seconds": wait})
+            elif recovery:
+                form.add_error("otp_token", _("This recovery code is not valid or has been used."))
+            else:
+                form.add_error("otp_token", _("The code is not right. Enter the code the app shows now."))
+            # Counted with the login failures of this account and address; AxesMiddleware answers a new lock.
+            AxesProxyHandler.user_login_failed(sender=second_factor_verify, credentials=credentials, request=request)
+    return render(request, "security/second_factor_verify.html", {
+        "form": form, "recovery": recovery, "next": _next_url(request),
+    })
+
+
+def _qr_svg(url: str) -> str:
+    """The enrolment QR code as inline SVG made here (segno): the secret never leaves the server for a QR service."""
+    return segno.make(url, error="m").svg_inline(scale=4, title=_("QR code for the authenticator app"),
+                                                 svgclass="otp-qr")
+
+
+def _grouped_key(device) -> str:
+    key = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
+
+
+@login_required
+def second_factor_enrol(request):
+    """Enrol an authenticator app (or replace it, from a verified session): scan the QR code, enter a code."""
+    user = request.user
+    _require_second_factor_person(user)
+    replacing = has_second_factor(user)
+    if replacing and not _is_verified(user):
+        return redirect("security:second_factor_verify")
+    key = request.session.get(SESSION_ENROL_KEY)
+    device = services.second_factor_enrolment(user=user, key=key)
+    if key is None:
+        request.session[SESSION_ENROL_KEY] = device.key
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = services.second_factor_enrol(user=user, key=device.key,
+                                                         token=form.cleaned_data["otp_token"], request=request)
+        except DomainError as error:
+            form.add_error("otp_token", str(error))
+        else:
+            request.session.pop(SESSION_ENROL_KEY, None)
+            second_factor_passed(request, device)
+            request.session[SESSION_NEW_CODES] = codes
+            messages.success(request, _("Your authenticator app is enrolled. From now on you log in with your "
+                                        "password and its code."))
+            return redirect(reverse("security:recovery_codes") + "?" + _next_query(request))
+    return render(request, "security/second_factor_enrol.html", {
+        "form": form, "device": device, "qr": mark_safe(_qr_svg(device.config_url)),  # markup made by segno
+        "key": _grouped_key(device), "replacing": replacing, "required": second_factor_required(user),
+        "next": _next_url(request),
+    })
+
+
+def _next_query(request) -> str:
+    return urlencode({"next": _next_url(request)})
+
+
+@login_required
+def recovery_codes(request):
+    """The recovery codes just made, shown this once (never stored in the clear anywhere a page reads again)."""
+    _require_second_factor_person(request.user)
+    codes = request.session.pop(SESSION_NEW_CODES, None)
+    if not codes:
+        messages.info(request, _("Recovery codes are shown only once, when they are made. Make new ones if you "
+                                 "have lost them."))
+        return redirect("security:second_factor")
+    response = render(request, "security/recovery_codes.html", {
+        "codes": [f"{code[:4]}-{code[4:]}" for code in codes], "next": _next_url(request),
+    })
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def second_factor(request):
+    """The person's own second factor: whether it is enrolled, recovery codes left, make new ones, replace it."""
+    user = request.user
+    _require_second_factor_person(user)
+    if request.method == "POST":
+        try:
+            codes = services.recovery_codes_renew(user=user, request=request)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("security:second_factor")
+        request.session[SESSION_NEW_CODES] = codes
+        return redirect("security:recovery_codes")
+    device = authenticator_for(user)
+    return render(request, "security/second_factor.html", {
+        "device": device, "left": recovery_codes_left(user) if device else 0, "few": FEW_CODES_LEFT,
+        "required": second_factor_required(user),
+    })
+
+
+@login_required
+def account_second_factor_reset(request, pk):
+    """The security administrator removes another person's lost second factor (三员分立), with a reason."""
+    require(is_security_admin, request.user)
+    account = get_object_or_404(get_user_model(), pk=pk, is_superuser=False)
+    form = SecondFactorResetForm(request.POST or None)
+    own = account.pk == request.user.pk
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.second_factor_reset(actor=request.user, user=account, reason=form.cleaned_data["reason"],
+                                         request=request)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The second factor of %(name)s is reset: they enrol a new authenticator "
+                                        "app at their next login.") % {"name": account.display_name})
+            return redirect("security:accounts")
+    return render(request, "security/account_second_factor_reset.html", {
+        "form": form, "account": account, "own": own, "enrolled": has_second_factor(account),
+    })

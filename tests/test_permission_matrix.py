@@ -71,8 +71,10 @@ ACTS = "acts"  # POST only: this role may act; the matrix does not act for it
 
 # Audit entries that record a read (a download, an export of the log): a GET may write these.
 READ_ACTIONS = ("file.download", "excel.download", "audit.export")
-# Apps whose rows make up the state compared before and after; axes holds the login lockouts.
-STATE_APPS = ("core", "members", "studios", "records", "activities", "assessments", "excel", "security", "axes")
+# Apps whose rows make up the state compared before and after; axes holds the login lockouts, otp_* the second
+# factors.
+STATE_APPS = ("core", "members", "studios", "records", "activities", "assessments", "excel", "security", "axes",
+              "otp_totp", "otp_static")
 VOLATILE_FIELDS = {"last_login"}  # force_login writes it
 
 
@@ -101,6 +103,8 @@ LOCKOUTS = _profile(403, 403, 403, 403, 200, 403, security=200)
 SECURITY_ONLY = _profile(403, 403, 403, 403, 403, 403, security=200)
 # The audit log: the audit administrator alone.
 AUDITOR_ONLY = _profile(403, 403, 403, 403, 403, 403, auditor=200)
+# One's own second factor: the officers and the three administrators; teachers are never asked for one.
+SECOND_FACTOR_OWN = _profile(403, 403, 403, 403, 200, 200)
 # member_a's own record: the owner, studio A's host and the office (can_view_personal_record).
 OWN_RECORD = _profile(200, 200, 404, 404, 200, 404)
 # Changing member_a's own record: only the owner.
@@ -482,6 +486,20 @@ MATRIX: dict[str, Case] = {
                                   post=acting(SECURITY_ONLY),
                                   unchanged=lambda w: type(w.member.user).objects.get(pk=w.member.user.pk).role,
                                   data=lambda w: {"role": "admin", "reason": "越权提权"}),
+    # The second factor: one's own (enrol, recovery codes); nobody of the world has one, so the code step sends
+    # everybody on and the recovery codes page (nothing just made) sends them to their second-factor page.
+    "security:second_factor": Case(SECOND_FACTOR_OWN, studio_a=False,
+                                   post=_profile(403, 403, 403, 403, 302, 302)),
+    "security:second_factor_enrol": Case(SECOND_FACTOR_OWN, studio_a=False, post=acting(SECOND_FACTOR_OWN)),
+    "security:second_factor_verify": Case(_profile(302, 302, 302, 302, 302, 302), studio_a=False,
+                                          post=_profile(302, 302, 302, 302, 302, 302),
+                                          data=lambda w: {"otp_token": "123456"}),
+    "security:recovery_codes": Case(_profile(403, 403, 403, 403, 302, 302), studio_a=False),
+    # Resetting another person's second factor: the security administrator alone (三员分立).
+    "security:account_second_factor_reset": Case(
+        SECURITY_ONLY, studio_a=False, kwargs=lambda w: {"pk": w.banner.officer.pk}, post=acting(SECURITY_ONLY),
+        unchanged=lambda w: AuditEntry.objects.filter(action="otp.reset").count(),
+        data=lambda w: {"reason": "越权重置"}),
     "security:lockout_unlock": Case(LOCKOUTS, studio_a=False, post=acting(LOCKOUTS),
                                     query=lambda w: {"kind": "pair", "username": w.lockout.username,
                                                      "ip": w.lockout.ip_address},

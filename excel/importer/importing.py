@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 from activities.models import Activity, Attendance, DocumentNumberCounter, Filing
@@ -21,6 +22,7 @@ from studios.models import Cycle, Membership, SchoolYear, Studio
 
 from .. import ledger as L
 from .activity_sheets import ActivitySheets
+from .formats import not_xlsx_message, spreadsheet_kind
 from .people_sheets import PeopleSheets
 from .reading import Reader
 from .record_sheets import RecordSheets
@@ -101,20 +103,27 @@ class LedgerImport(PeopleSheets, ActivitySheets, RecordSheets):
 
 
 def ledger_import(data: bytes, *, actor=None, dry_run: bool = False, file_name: str = "",
-                  request=None) -> ImportResult:
+                  request=None, accept_unread: bool = True) -> ImportResult:
     """Read, check and (unless dry_run or on any error) write a ledger workbook. See the module docstring.
 
-    Raises LedgerFileError when the file is not a readable workbook at all."""
+    Sheets and columns the import does not read are in result.unread (names.Unread, with the nearest known name).
+    With accept_unread=False a workbook that has any is not written (result.written stays False): the page writes
+    only once the officer has confirmed them, the command with --strict refuses them.
+
+    Raises LedgerFileError when the file is not a readable workbook at all (with what it is, when it is a
+    spreadsheet in another format)."""
     result = ImportResult(dry_run=dry_run)
     errors: list[LedgerError] = []
-    sheets = Reader(errors).read(data)
+    reader = Reader(errors)
+    sheets = reader.read(data, name=file_name)
+    result.unread = reader.unread
     for spec in L.SHEETS:
         if spec.name in sheets:
             result.counts[spec.name] = SheetCounts()
     job = LedgerImport(sheets, errors, result)
     job.plan()
     result.errors = sorted(errors, key=lambda e: (_sheet_order(e.sheet), e.row, e.column))
-    if errors or dry_run:
+    if errors or dry_run or (result.unread and not accept_unread):
         return result
     with transaction.atomic():
         job.write()
@@ -132,7 +141,20 @@ def check_workbook_upload(uploaded):
     """Guard an uploaded ledger before any XML is parsed: size, the content really is .xlsx, no zip bomb.
 
     openpyxl parses through defusedxml when it is installed (it is: requirements.txt), so entity expansion is off.
-    Returns core.uploads.CheckedFile; raises ValidationError with a Chinese message."""
+    Returns core.uploads.CheckedFile; raises ValidationError with a Chinese message, which for a spreadsheet in
+    another format (.xls, .et, .ods, .csv: told by content, not by name) says how to save it as .xlsx."""
+    from django.core.exceptions import ValidationError
+
     from core.uploads import SPREADSHEET, check_upload
 
-    return check_upload(uploaded, SPREADSHEET)
+    try:
+        return check_upload(uploaded, SPREADSHEET)
+    except ValidationError as error:
+        if getattr(error, "code", None) != "type":
+            raise
+        uploaded.seek(0)
+        message = not_xlsx_message(spreadsheet_kind(uploaded.read(settings.UPLOAD_MAX_BYTES),
+                                                    getattr(uploaded, "name", "") or ""))
+        if message is None:
+            raise
+        raise ValidationError(message, code="type") from None

@@ -1,9 +1,11 @@
-"""Reading a workbook: header row 1 mapped by Chinese name, each cell parsed by its column's kind."""
+"""Reading a workbook: the header row (row 1, or below a title row) mapped by Chinese name, each cell parsed by
+its column's kind; every sheet and column not read is listed (names.py), a file in another format is named."""
 
 from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -13,6 +15,8 @@ from django.utils.translation import gettext as _
 from studios.models import SchoolYear
 
 from .. import ledger as L
+from .formats import not_xlsx_message, spreadsheet_kind
+from .names import HEADER_SCAN_ROWS, Unread, find_header_row, known_header, nearest, unread_sheets
 from .results import LedgerError, LedgerFileError
 
 _DATE_TEXT = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
@@ -37,16 +41,20 @@ class Row:
 
 
 class Reader:
-    def __init__(self, errors: list[LedgerError]):
+    def __init__(self, errors: list[LedgerError], unread: list[Unread] | None = None):
         self.errors = errors
+        self.unread = unread if unread is not None else []
 
     def error(self, sheet, row, column, message):
         self.errors.append(LedgerError(sheet, row, column, message))
 
-    def read(self, data: bytes) -> dict[str, list[Row]]:
+    def read(self, data: bytes, name: str = "") -> dict[str, list[Row]]:
         from openpyxl import load_workbook
 
         damaged = _("The file is not an Excel workbook (.xlsx) or it is damaged.")
+        kind = spreadsheet_kind(data, name)
+        if kind != "xlsx" and not_xlsx_message(kind):
+            raise LedgerFileError(not_xlsx_message(kind))
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # openpyxl, zlib and the XML parsers raise many kinds on a broken file
@@ -54,6 +62,7 @@ class Reader:
         sheets = {}
         try:
             names = set(workbook.sheetnames)
+            self.unread.extend(unread_sheets(workbook.sheetnames))
             for spec in L.SHEETS:
                 if spec.name in names:
                     sheets[spec.name] = self._read_sheet(spec, workbook[spec.name])
@@ -62,28 +71,39 @@ class Reader:
         finally:
             workbook.close()
         if not sheets:
-            raise LedgerFileError(
-                _("The workbook has none of the ledger's sheets (%(names)s).")
-                % {"names": "、".join(spec.name for spec in L.SHEETS)})
+            message = (_("The workbook has none of the ledger's sheets (%(names)s).")
+                       % {"names": "、".join(spec.name for spec in L.SHEETS)})
+            if self.unread:
+                message += " " + "；".join(str(item) for item in self.unread)
+            raise LedgerFileError(message)
         return sheets
 
     def _read_sheet(self, spec: L.SheetSpec, ws) -> list[Row]:
         ws.reset_dimensions()  # forget the declared size: only rows and cells present in the file are read
         rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_ROWS + 1)
-        header_cells = next(rows, None) or ()
+        # The header is row 1, or the row below a title (and subtitle) that names the most known headers.
+        first = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+        header_index = find_header_row(first, spec.headers)
+        header_number = header_index + 1
+        header_cells = first[header_index] if first else ()
+        rows = itertools.chain(first[header_index + 1:], rows)
         positions = {}
         for index, value in enumerate(header_cells):
-            header = _text(value)
-            if header in (column.header for column in spec.columns) and header not in positions:
+            header = known_header(value, spec.headers)
+            if header is not None and header not in positions:
                 positions[header] = index
+            elif _text(value):
+                self.unread.append(Unread(sheet=spec.name, column=_text(value), duplicate=header is not None,
+                                          nearest="" if header is not None else nearest(value, spec.headers)))
         missing = [column.header for column in spec.columns if column.required and column.header not in positions]
         for header in missing:
-            self.error(spec.name, 1, header, _("The required column %(column)s is missing.") % {"column": header})
+            self.error(spec.name, header_number, header,
+                       _("The required column %(column)s is missing.") % {"column": header})
         if missing:
             return []
         present = frozenset(positions)
         result = []
-        for number, cells in enumerate(rows, start=2):
+        for number, cells in enumerate(rows, start=header_number + 1):
             if not any(cell is not None for cell in cells) or all(_text(cell) == "" for cell in cells):
                 continue
             if number > MAX_ROWS:

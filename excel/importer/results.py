@@ -39,6 +39,7 @@ class ImportResult:
     school_years_created: list[str] = field(default_factory=list)
     schools_created: list[str] = field(default_factory=list)
     users_created: list[str] = field(default_factory=list)
+    unread: list = field(default_factory=list)  # names.Unread: sheets and columns the import does not read
     dry_run: bool = True
     written: bool = False
 
@@ -58,6 +59,7 @@ class ImportResult:
             "schools_created": self.schools_created,
             "users_created": len(self.users_created),
             "errors": len(self.errors),
+            "unread": [str(item) for item in self.unread],
         }
 
     def summary_lines(self) -> list[str]:

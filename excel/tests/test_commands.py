@@ -69,3 +69,53 @@ def test_the_command_exits_non_zero_from_the_command_line(db, tmp_path, capsys):
         execute_from_command_line(["manage.py", "import_ledger", str(path), "--dry-run"])
     assert exit_info.value.code != 0
     assert "「出生日期」中的「不详」不是日期" in capsys.readouterr().err
+
+
+def _with_unread(tmp_path):
+    from excel import ledger as L
+
+    from .helpers import rows_of, workbook_bytes
+
+    sheets = {name: rows_of(L.SHEETS_BY_NAME[name], records) for name, records in sample().items()}
+    sheets["经费 "] = sheets.pop("经费")
+    sheets["成果"][0].append("备注")
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(workbook_bytes(sheets))
+    return path
+
+
+def test_what_is_not_read_is_printed_as_warnings_and_the_rest_is_imported(db, tmp_path):
+    out, err = run(str(_with_unread(tmp_path)))
+    assert "警告：未读取：工作表「经费 」（最接近的已知名称：「经费」？）" in err
+    assert "警告：未读取：工作表「成果」的列「备注」" in err
+    assert "导入完成。" in out and Studio.objects.filter(code="WS-10").exists()
+
+
+def test_strict_refuses_a_workbook_with_anything_not_read_and_writes_nothing(db, tmp_path):
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="共 2 个工作表或列未读取（--strict）：未导入任何数据。"):
+        call_command("import_ledger", str(_with_unread(tmp_path)), "--strict", stdout=io.StringIO(), stderr=err)
+    assert "未读取：工作表「经费 」" in err.getvalue()
+    assert not Studio.objects.exists()
+    out, err = run(str(_ledger_path(tmp_path)), "--strict")
+    assert "导入完成。" in out and err == ""
+
+
+def _ledger_path(tmp_path):
+    path = tmp_path / "good.xlsx"
+    path.write_bytes(ledger_bytes())
+    return path
+
+
+@pytest.mark.parametrize(("name", "data", "words"), [
+    ("台账.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook\0".encode("utf-16-le") + b"\0" * 99,
+     "Excel 97–2003"),
+    ("台账.csv", "教师编号,姓名\r\nT-1,张三\r\n".encode("gb18030"), ".csv"),
+])
+def test_an_xls_or_csv_is_named_with_how_to_save_it_not_called_damaged(db, tmp_path, name, data, words):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as refused:
+        run(str(path))
+    assert words in str(refused.value) and "另存为" in str(refused.value) and "损坏" not in str(refused.value)
+    assert not Studio.objects.exists()

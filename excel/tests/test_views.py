@@ -352,3 +352,57 @@ def test_members_and_other_hosts_cannot_build_an_archive(banner, client_for, rol
     response = client_for(banner.users[role]).post(reverse("excel:archive", args=["WS-A"]), {"school_year": "2024"})
     assert response.status_code == 404
     assert not ExportJob.objects.exists()
+
+
+def _unread_ledger():
+    from excel import ledger as L
+
+    from .helpers import rows_of, workbook_bytes
+
+    sheets = {name: rows_of(L.SHEETS_BY_NAME[name], records) for name, records in sample().items()}
+    sheets["主持人评价表"] = sheets.pop("主持人评价")
+    sheets["成果"][0] = ["字数（字）" if header == "字数" else header for header in sheets["成果"][0]] + ["附注"]
+    sheets["教师"] = [["乌审旗名师工作室台账 · 教师"], *sheets["教师"]]
+    return workbook_bytes(sheets)
+
+
+def test_the_preview_lists_what_is_not_read_and_imports_only_once_confirmed(banner, client_for):
+    from records.models import HostEvaluation
+
+    client = client_for(banner.officer)
+    client.post(reverse("excel:import"), {"file": xlsx_file(_unread_ledger())})
+    page = client.get(reverse("excel:import_preview")).content.decode()
+    assert 'data-testid="preview-unread"' in page and "未读取" in page
+    assert "「主持人评价表」" in page and "「主持人评价」？" in page
+    assert "「附注」" in page and "字数（字）" not in page           # a unit in brackets is read as 字数
+    assert 'data-testid="accept-unread"' in page
+    upload = Upload.objects.get(uploaded_by=banner.officer)
+    page = client.post(reverse("excel:import_preview"), {"upload": str(upload.pk)}).content.decode()
+    assert "请先确认已核对" in page
+    assert not Studio.objects.filter(code="WS-10").exists()
+    response = client.post(reverse("excel:import_preview"), {"upload": str(upload.pk), "accept_unread": "on"},
+                           follow=True)
+    assert "台账已导入" in response.content.decode()
+    assert Studio.objects.filter(code="WS-10").exists() and not HostEvaluation.objects.exists()
+    assert Work.objects.get(code="W-1").char_count == 3200
+
+
+def test_a_ledger_with_nothing_unread_needs_no_extra_confirmation(banner, client_for):
+    client = client_for(banner.officer)
+    client.post(reverse("excel:import"), {"file": xlsx_file(ledger_bytes())})
+    page = client.get(reverse("excel:import_preview")).content.decode()
+    assert 'data-testid="preview-unread"' not in page and 'data-testid="accept-unread"' not in page
+
+
+@pytest.mark.parametrize(("name", "data", "words"), [
+    ("台账.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook\0".encode("utf-16-le") + b"\0" * 99,
+     "Excel 97–2003"),
+    ("台账.xlsx", "教师编号,姓名\r\nT-1,张三\r\n".encode("utf-8-sig"), ".csv"),
+    ("台账.et", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook\0".encode("utf-16-le") + b"\0" * 99,
+     "WPS 表格"),
+])
+def test_an_upload_in_another_spreadsheet_format_says_how_to_save_it_as_xlsx(banner, client_for, name, data, words):
+    response = client_for(banner.officer).post(reverse("excel:import"), {"file": xlsx_file(data, name)})
+    page = response.content.decode()
+    assert response.status_code == 200 and words in page and "另存为" in page and "损坏" not in page
+    assert not Upload.objects.exists()

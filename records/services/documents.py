@@ -68,7 +68,8 @@ def document_update(*, actor, document: StudioDocument, title: str | None = None
 
 
 def _lock_document(document: StudioDocument, expected: tuple[str, ...]) -> StudioDocument:
-    locked = StudioDocument.objects.select_for_update().select_related("studio", "school_year").get(pk=document.pk)
+    locked = StudioDocument.objects.select_for_update(of=("self",)).select_related(
+        "studio", "school_year").get(pk=document.pk)
     guard_frozen(studio=locked.studio, school_years=[locked.school_year])
     if locked.status not in expected:
         raise DomainError(

@@ -47,7 +47,7 @@ def pair_create(*, actor, teacher, studio, mentee_name: str, mentee_school: str,
 def pair_update(*, actor, pair: MentoringPair, mentee_name: str, mentee_school: str, started_on, ended_on=None,
                 notes: str = "") -> MentoringPair:
     _check_pair(mentee_name=mentee_name, mentee_school=mentee_school, started_on=started_on, ended_on=ended_on)
-    pair = MentoringPair.objects.select_for_update().select_related("studio", "teacher").get(pk=pair.pk)
+    pair = MentoringPair.objects.select_for_update(of=("self",)).select_related("studio", "teacher").get(pk=pair.pk)
     _guard_pair(actor, pair, started_on)
     pair.mentee_name, pair.mentee_school = mentee_name.strip(), mentee_school.strip()
     pair.started_on, pair.ended_on, pair.notes = started_on, ended_on, notes

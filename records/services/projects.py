@@ -59,7 +59,7 @@ def project_create(*, actor, studio, title: str, level: int, approved_on, conclu
 @transaction.atomic
 def project_update(*, actor, project: ResearchProject, title: str, level: int, approved_on, concluded_on=None,
                    leader, participants=(), approval_file=None, conclusion_file=None) -> ResearchProject:
-    project = ResearchProject.objects.select_for_update().select_related("studio").get(pk=project.pk)
+    project = ResearchProject.objects.select_for_update(of=("self",)).select_related("studio").get(pk=project.pk)
     require_active_in(actor, project.studio)
     guard_frozen(studio=project.studio, days=[project.approved_on, project.concluded_on, approved_on, concluded_on])
     participants = [person for person in participants if person.pk != leader.pk]

@@ -56,8 +56,8 @@ def task_complete(*, actor, assignment: TaskAssignment, completed_on=None, file=
     Honest dates (clarification 10): the completion date is the day it is recorded. Only the studio's host or the
     office may record an earlier day (a task done on paper and recorded later), and that is audited with the
     reason given."""
-    assignment = TaskAssignment.objects.select_for_update().select_related("task", "task__studio", "teacher") \
-        .get(pk=assignment.pk)
+    assignment = TaskAssignment.objects.select_for_update(of=("self",)) \
+        .select_related("task", "task__studio", "teacher").get(pk=assignment.pk)
     studio = assignment.task.studio
     require_active_in(actor, studio)
     if assignment.completed_on is not None:

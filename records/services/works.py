@@ -211,7 +211,7 @@ def work_file_counted(*, upload: Upload) -> list[Work]:
     """The worker has read a .doc or .wps (core.services.upload_read): the works holding it take the file's
     count, as if it had been counted on upload — a typed count stands only when the file holds at least that."""
     changed = []
-    for work in Work.objects.select_for_update().filter(upload=upload).select_related("studio"):
+    for work in Work.objects.select_for_update(of=("self",)).filter(upload=upload).select_related("studio"):
         typed = work.char_count if work.char_count_source == Work.CountSource.MANUAL else None
         count = typed if typed is not None and typed <= upload.text_chars else upload.text_chars
         previous = work.char_count
@@ -226,7 +226,7 @@ def work_file_counted(*, upload: Upload) -> list[Work]:
 
 @transaction.atomic
 def work_delete(*, actor, work: Work) -> None:
-    work = Work.objects.select_for_update().select_related("studio").get(pk=work.pk)
+    work = Work.objects.select_for_update(of=("self",)).select_related("studio").get(pk=work.pk)
     require_active_in(actor, work.studio)
     guard_frozen(studio=work.studio, days=[work.date])
     audit_record(actor=actor, action="work.delete", target=work, studio=work.studio, from_state=work.status)

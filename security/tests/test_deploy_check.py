@@ -41,6 +41,22 @@ def test_production_settings_are_hardened(tmp_path):
                                      "axes.backends.AxesStandaloneBackend", "5", "15", "['127.0.0.1',", "'::1']"]
 
 
+def test_the_second_factor_is_required_in_production_and_not_elsewhere_unless_asked(tmp_path):
+    code = ("from django.conf import settings as s; print(s.MINGSHI_REQUIRE_2FA, s.SINGLE_SESSION_PER_ACCOUNT, "
+            "'django_otp.middleware.OTPMiddleware' in s.MIDDLEWARE)")
+    assert _run(["shell", "-v", "0", "-c", code], tmp_path, **_production()).stdout.split() == ["True", "False",
+                                                                                                 "True"]
+    for environment in ("development", "test"):
+        result = _run(["shell", "-v", "0", "-c", code], tmp_path, DJANGO_ENV=environment)
+        assert result.stdout.split() == ["False", "False", "True"], result.stderr
+    switched = _run(["shell", "-v", "0", "-c", code], tmp_path, DJANGO_ENV="test", MINGSHI_REQUIRE_2FA="1",
+                    SINGLE_SESSION_PER_ACCOUNT="on")
+    assert switched.stdout.split() == ["True", "True", "True"]
+    # Even the production profile may be told otherwise, for an installation that decides so on record.
+    off = _run(["shell", "-v", "0", "-c", code], tmp_path, **_production(MINGSHI_REQUIRE_2FA="0"))
+    assert off.stdout.split()[0] == "False"
+
+
 def test_throttling_limits_come_from_the_environment(tmp_path):
     code = "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds())"
     result = _run(["shell", "-v", "0", "-c", code], tmp_path,
