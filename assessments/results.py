@@ -33,6 +33,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -257,6 +258,8 @@ def results_refresh(*, studio_ids: Iterable[int], as_of: datetime.date | None = 
         return 0
     as_of = as_of or timezone.localdate()
     started = timezone.now()
+    if len(studio_ids) <= DEDUPE_MAX:
+        cache.delete_many([_queued_key(sid) for sid in studio_ids])  # a change from now on queues them again
     from .selectors import current_settings
 
     settings = current_settings()
@@ -327,10 +330,33 @@ def _dispatch(ids: list[int] | None) -> None:
     # Stamped again after the commit: a recomputation that began before the change was visible keeps it stale.
     if ids is None:
         AssessmentResult.objects.update(stale=True, stale_since=now)
-        tasks.refresh_all_results.delay()
+        _queue(tasks.refresh_all_results)
     elif ids:
         AssessmentResult.objects.filter(studio_id__in=ids).update(stale=True, stale_since=now)
-        tasks.refresh_results.delay(ids)
+        if not worker_absent() and len(ids) <= DEDUPE_MAX:
+            # Autocommit writes (a script, one save after another) would queue a task per save: a studio already
+            # waiting in the queue is not queued again (its task reads the database when it starts).
+            ids = [sid for sid in ids if cache.add(_queued_key(sid), 1, timeout=QUEUED_SECONDS)]
+        if ids:
+            _queue(tasks.refresh_results, ids)
+
+
+def _queue(task, *args) -> None:
+    """Queue (or, without a worker, run) a recomputation after a commit. It must never fail the request that made
+    the change: if it cannot run (Redis down, the database busy), the results stay stale, pages say so or
+    recompute them on reading, and the nightly run catches up."""
+    try:
+        task.delay(*args)
+    except Exception:
+        logger.warning("recomputing stored results failed after a commit; they stay stale", exc_info=True)
+
+
+DEDUPE_MAX = 200
+QUEUED_SECONDS = 600  # a lost task stops holding back new ones after ten minutes (and the nightly run catches up)
+
+
+def _queued_key(studio_id: int) -> str:
+    return f"assessments:refresh-queued:{studio_id}"
 
 
 def _current_pending():
