@@ -119,6 +119,17 @@ def test_a_failing_recomputation_keeps_the_last_good_result_marked(banner):
     assert not healed.stale and not healed.error
 
 
+def test_a_recomputation_that_cannot_run_after_a_commit_never_fails_the_change(committed_banner,
+                                                                            django_capture_on_commit_callbacks):
+    from django.db import OperationalError
+
+    banner = committed_banner
+    with mock.patch("assessments.tasks.refresh_results.delay", side_effect=OperationalError("database is locked")), \
+            django_capture_on_commit_callbacks(execute=True):
+        paper(banner.a.members[0], banner.a.studio, D(2024, 10, 10))
+    assert AssessmentResult.objects.filter(studio=banner.a.studio, stale=True).count() == 4
+
+
 def test_a_failing_load_marks_every_result_and_raises_for_the_retry(banner):
     results.results_refresh(studio_ids=[banner.a.studio.pk])
     with mock.patch("assessments.results.load_evidence", side_effect=RuntimeError("数据库断开")), \
