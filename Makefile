@@ -38,14 +38,18 @@ browser:
 
 # The office engine and the readers of documents (core/convert.py): LibreOffice headless for .doc/.wps and
 # previews, poppler for PDFs, Tesseract with Simplified Chinese for scans. Loud when they cannot be installed;
-# under CI=true that is a failure, since the tests of 字数, previews and OCR need them.
+# under CI=true that is a failure, since the tests of 字数, previews and OCR need them. LibreOffice Calc and
+# Carlito (Calibri's metrics, the workbooks' font) for the printout tests of the Excel exports (excel/tests/printout.py).
 OFFICE_TOOLS := soffice pdftotext pdftoppm pdfinfo tesseract
+CALC_LIB := /usr/lib/libreoffice/program/libscfiltlo.so
 office:
 	@missing=""; for tool in $(OFFICE_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
-	if [ -n "$$missing" ] || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then \
+	if [ -n "$$missing" ] || ! tesseract --list-langs 2>/dev/null | grep -qx chi_sim || [ ! -e $(CALC_LIB) ] \
+			|| ! fc-list 2>/dev/null | grep -qi carlito; then \
 		if [ "$$(id -u)" = "0" ]; then \
 			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-				libreoffice-writer-nogui poppler-utils tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-microhei >/dev/null) \
+				libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils tesseract-ocr tesseract-ocr-chi-sim \
+				fonts-wqy-microhei fonts-crosextra-carlito >/dev/null) \
 			|| echo "!!! Could not install LibreOffice, poppler and Tesseract: .doc/.wps, previews and OCR will not work !!!"; \
 		else echo "!!! LibreOffice, poppler or Tesseract (chi_sim) is missing and this is not root: .doc/.wps, previews and OCR will not work !!!"; fi; \
 	fi; \
@@ -76,7 +80,7 @@ beat: setup
 	$(VENV)/bin/celery -A mingshi beat -l info
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -28,6 +28,8 @@ QUEUE_STATES = [
     ("returned", _("Returned")),
     ("draft", _("Draft")),
     ("withdrawn", _("Withdrawn")),
+    # Approved filings (with their notice, 发文) and accepted documents: what the office has decided.
+    ("approved", _("Approved or accepted")),
     ("pending", _("Awaiting verification")),
 ]
 OFFICE_STATES = ("submitted",)

@@ -22,4 +22,6 @@ urlpatterns = [
     path("studio/<str:code>/<int:pk>/signins/", views.signin_list, name="signin_list"),
     path("signin/<int:pk>/<str:token>/", views.signin, name="signin"),
     path("studio/<str:code>/<int:pk>/filing/<str:action>/", views.filing_action, name="filing_action"),
+    # By the activity alone: a 全旗 activity's participants from other studios do not see its studio's pages.
+    path("<int:pk>/notice.docx", views.filing_notice, name="filing_notice"),
 ]

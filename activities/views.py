@@ -2,11 +2,11 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +27,7 @@ from studios.access import (
 )
 from studios.models import Studio
 
-from . import selectors, services
+from . import notice, selectors, services
 from .forms import (
     ActivityForm,
     AttendanceForm,
@@ -362,8 +362,13 @@ def signin(request, pk, token):
             messages.success(request, _("Signed in. Thank you!") if created else _("You had signed in already."))
         return redirect("activities:signin", pk=activity.pk, token=token)
     mine = activity.signins.filter(teacher=teacher).first() if teacher is not None else None
+    filing = activity.current_filing()
+    # Someone who signed in is a participant: the notice of the approved filing is theirs to read.
+    notice_url = (reverse("activities:filing_notice", args=[activity.pk])
+                  if mine is not None and filing is not None and filing.status == Filing.Status.APPROVED else "")
     return render(request, "activities/signin.html", {
         "activity": activity, "teacher": teacher, "mine": mine, "open": services.signin_is_open(activity),
+        "notice_url": notice_url,
     })
 
 
@@ -414,6 +419,9 @@ def filing_action(request, code, pk, action):
 def _done_message(action: str, obj) -> str:
     if action == "approve":
         number = getattr(obj, "doc_number", None)
+        if number and isinstance(obj, Filing):
+            return _("Approved: %(number)s. The notice (发文) is drafted: download it, adjust it and stamp it.") % {
+                "number": number}
         return _("Approved: %(number)s.") % {"number": number} if number else _("Approved.")
     return {
         "submit": _("Submitted to the office."),
@@ -570,3 +578,25 @@ def _queue_act(user, target, obj, action, comment):
             raise DomainError(_("Please say why the document is returned."))
         return record_services.document_return(actor=user, document=obj, comment=comment)
     return record_services.document_submit(actor=user, document=obj)
+
+
+# --- the 备案 notice (发文) -----------------------------------------------------------------------------------------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def filing_notice(request, pk):
+    """The drafted notice of an approved filing: the office, the studio's people and the activity's participants;
+    404 for anyone else and for a filing not approved."""
+    filing = get_object_or_404(
+        Filing.objects.select_related("activity__studio", "activity__organiser__school", "activity__plan"),
+        activity_id=pk, status=Filing.Status.APPROVED, doc_number__isnull=False)
+    if not notice.can_download_notice(request.user, filing.activity):
+        raise Http404
+    data = notice.filing_notice_download(user=request.user, filing=filing, request=request)
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(True, notice.notice_filename(filing))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -133,7 +133,10 @@ def _instances(
             for period in kind_periods
         }
     instances = []
+    append = instances.append
     for rule in rules:
+        # Built once per rule (the keys in the order every instance has them), laid over each period's dict.
+        extra = {"title": rule.title, "clause": rule.clause, "counts": _counts(rule, kind)}
         for period in periods[rule.period_kind]:
             if person is None:
                 result = evaluate(rule, evidence, period, as_of, settings)
@@ -148,10 +151,8 @@ def _instances(
                     days_active[period.label],
                 )
             instance = result.as_dict()
-            instance.update(
-                title=rule.title, clause=rule.clause, counts=_counts(rule, kind)
-            )
-            instances.append(instance)
+            instance.update(extra)
+            append(instance)
     return instances
 
 

@@ -532,6 +532,7 @@ class EvidenceIndex:
 
     def __init__(self, evidence: StudioEvidence):
         self._works = _grouped(evidence.works, lambda work: work.teacher)
+        self._works_of_kinds: dict[tuple[str, frozenset[str]], tuple[Work, ...]] = {}
         self._tasks = _grouped(evidence.tasks, lambda task: task.teacher)
         self._pairs = _grouped(evidence.mentoring_pairs, lambda pair: pair.teacher)
         self._organised = _grouped(evidence.activities, lambda activity: activity.organiser)
@@ -544,6 +545,15 @@ class EvidenceIndex:
 
     def works_of(self, teacher: str) -> tuple[Work, ...]:
         return self._works.get(teacher, ())
+
+    def works_of_kinds(self, teacher: str, kinds: frozenset[str]) -> tuple[Work, ...]:
+        """The teacher's works of these kinds, in the evidence's order: picked once per teacher and set of kinds,
+        then read by every period's instance of the rules that count them."""
+        key = (teacher, kinds)
+        found = self._works_of_kinds.get(key)
+        if found is None:
+            found = self._works_of_kinds[key] = tuple(w for w in self._works.get(teacher, ()) if w.kind in kinds)
+        return found
 
     def tasks_of(self, teacher: str) -> tuple[TaskAssignment, ...]:
         return self._tasks.get(teacher, ())

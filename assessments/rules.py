@@ -282,9 +282,7 @@ def _counted_works(
     kinds = frozenset(kinds)
     counted: list[str] = []
     notes: list[str] = []
-    for work in evidence.index.works_of(teacher):
-        if work.kind not in kinds:
-            continue
+    for work in evidence.index.works_of_kinds(teacher, kinds):
         if not period.contains(work.date) or work.date > as_of:
             continue
         problem = _work_problem(work, min_chars)

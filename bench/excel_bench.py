@@ -17,12 +17,14 @@ the assessment engine has its own benchmark.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime
 import gc
 import io
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -33,7 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mingshi.settings")
 os.environ.setdefault("DJANGO_ENV", "test")
-SCRATCH = tempfile.mkdtemp(prefix="excel-bench-")
+SCRATCH = os.environ.get("BENCH_SCRATCH") or tempfile.mkdtemp(prefix="excel-bench-")
+os.makedirs(SCRATCH, exist_ok=True)
+atexit.register(shutil.rmtree, SCRATCH, True)  # the throw-away database and media go with the process
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{SCRATCH}/bench.sqlite3")
 os.environ.setdefault("MEDIA_ROOT", f"{SCRATCH}/media")
 
@@ -411,8 +415,27 @@ def bench_import(total_rows: int) -> None:
     print(f"dry run (preview), under tracemalloc {elapsed:4.1f} s   peak traced memory {top / MB:6.1f} MB")
 
 
+def summary_figure(studios: int, people: int, runs: int) -> dict:
+    """bench/run.py: the banner summary and plain openpyxl, ``runs`` times each alternating, and the summary's
+    peak traced memory with the results streamed in."""
+    from studios.models import SchoolYear
+
+    year = SchoolYear.get_or_create_for(2024)
+    results = synthetic_results(studios, people)
+    ours, raw = [], []
+    for _ in range(runs):
+        for timings, func in ((ours, lambda: ours_summary(results, year)), (raw, lambda: raw_summary(results))):
+            gc.collect()
+            start = time.perf_counter()
+            func()
+            timings.append(time.perf_counter() - start)
+    return {"ours": ours, "raw": raw, "studios": studios,
+            "peak_mb": peak(lambda: ours_summary(iter_synthetic(studios, people), year))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--summary-figure", type=int, metavar="RUNS", help=argparse.SUPPRESS)
     parser.add_argument("--studios", type=int, default=1000)
     parser.add_argument("--people", type=int, default=13)
     parser.add_argument("--import-rows", type=int, default=50_000)
@@ -427,8 +450,13 @@ def main() -> None:
     from django.core.management import call_command
 
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} "
-          f"{settings.DATABASES['default']['NAME']}")
+          f"{settings.DATABASES['default']['NAME']}", file=sys.stderr if args.summary_figure else sys.stdout)
     call_command("migrate", verbosity=0)
+    if args.summary_figure:
+        import json
+
+        print(json.dumps(summary_figure(args.studios, args.people, args.summary_figure)))
+        return
     if not args.skip_sheets:
         bench_sheets(args.studios, args.people)
     if not args.skip_import:

@@ -31,6 +31,9 @@ def main() -> None:
     parser.add_argument("--year", default="2024-2025")
     parser.add_argument("--kind", choices=["annual", "cycle"], default="annual")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--json", action="store_true",
+                        help="bench/run.py: both kinds and the studio list, alternating; one JSON line")
+    parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL=postgres://…/mingshi_bench_overview "
@@ -54,6 +57,27 @@ def main() -> None:
     client.force_login(officer)
     url = reverse("assessments:overview")
     params = {"kind": args.kind, "year": args.year}
+    if args.json:
+        import json
+
+        pages = {kind: (url, {"kind": kind, "year": args.year}) for kind in ("annual", "cycle")}
+        pages["baseline"] = (reverse("studios:list"), {})
+        figures = {}
+        for name, (page_url, page_params) in pages.items():
+            response = client.get(page_url, page_params)  # warm-up
+            if response.status_code != 200:
+                raise SystemExit(f"{page_url} answered {response.status_code}")
+            with CaptureQueriesContext(connection) as queries:
+                client.get(page_url, page_params)
+            figures[name] = {"seconds": [], "queries": len(queries.captured_queries),
+                             "kb": len(response.content) / 1024}
+        for _run in range(args.runs):
+            for name, (page_url, page_params) in pages.items():
+                started = time.perf_counter()
+                client.get(page_url, page_params)
+                figures[name]["seconds"].append(time.perf_counter() - started)
+        print(json.dumps(figures))
+        return
 
     response = client.get(url, params)  # warm-up: imports, template compilation, the settings row
     if response.status_code != 200:

@@ -11,15 +11,31 @@ Two families:
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Iterator
 
 from django import forms
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Attendance
+from assessments.engine import effective_status
+from assessments.presentation import (
+    GRADE_LABELS,
+    ROLE_LABELS,
+    Figures,
+    figures,
+    final_verdict,
+    local_time_text,
+    number,
+    overall_verdict,
+    period_label,
+    result_figures,
+    status_text,
+    verdict_text,
+)
 from members.models import Teacher, Title
 from records.models import (
     FundEntry,
@@ -34,25 +50,11 @@ from studios.models import Cycle, Membership, SchoolYear, Studio
 
 from . import ledger as L
 from . import selectors
-from .writer import PERCENT_FORMAT, Sheet, Styled, legend_sheet
+from .writer import PERCENT_FORMAT, Sheet, Styled, column_width, fits_on_page, legend_sheet, text_width
 
 ITERATOR_CHUNK = 2000
-STATUS_LABELS = {"met": "达标", "not_met": "未达标", "pending": "进行中", "not_applicable": "不适用"}
-VERDICT_LABELS = {"pass": "合格", "fail": "不合格", "pending": "待定"}
-GRADE_LABELS = {"excellent": "优秀", "pass": "合格", "fail": "不合格"}
-ROLE_LABELS = {"host": "主持人", "member": "成员"}
 KIND_LABELS = {"annual": "年度考核", "cycle": "周期考核"}
 SCORE_HEADERS = ("工作态度", "任务完成量", "研究能力", "理论提高", "教学能力")
-
-
-def period_label(period: str) -> str:
-    """'2024-2025-1' → '2024-2025第一学期'; '2024-2025' → '2024-2025学年'; 'cycle' → '本周期'."""
-    if period == "cycle":
-        return "本周期"
-    parts = period.split("-")
-    if len(parts) == 3:
-        return f"{parts[0]}-{parts[1]}{'第一学期' if parts[2] == '1' else '第二学期'}"
-    return f"{period}学年"
 
 
 # --- the base classes -----------------------------------------------------------------------------------------
@@ -139,8 +141,13 @@ class AssessmentExporter(Exporter):
             return f"{self.school_year.label}学年所在周期 · {KIND_LABELS['cycle']}"
         return f"{self.school_year.label}学年 · {KIND_LABELS['annual']}"
 
+    def unit(self) -> str:
+        if self.studio is not None:
+            return f"{settings.BUREAU_NAME} · {self.studio.name}（{self.studio.code}）"
+        return settings.BUREAU_NAME
+
     def subtitle(self) -> str:
-        return f"统计截至 {self.as_of:%Y-%m-%d}　导出于 {timezone.localtime():%Y-%m-%d %H:%M}"
+        return export_subtitle(self.unit(), self.as_of)
 
     def filename(self) -> str:
         stem = f"{self.school_year.label}-{KIND_LABELS[self.kind]}-{self.verbose_name}"
@@ -148,25 +155,100 @@ class AssessmentExporter(Exporter):
             stem = f"{self.studio.name}-{stem}"
         return f"{stem}.xlsx"
 
+    def sheet(self, **kwargs) -> Sheet:
+        """A printed assessment sheet: title and unit on top, the block to sign at the end."""
+        return Sheet(printable=True, subtitle=self.subtitle(), unit=self.unit(), signature=True, **kwargs)
+
+    def rule_parts(self, *, prefix: str, title: str, keys: list[tuple[str, list]], blocks: list[dict]):
+        """The rule columns of these blocks (one per rule and period) in parts that each print across one A4
+        page at a readable scale (writer.SPLIT_SCALE), by school year (then the cycle), a year split further
+        only when it alone is too wide; every part repeats the key columns (code, name)."""
+        columns = _columns(blocks)
+        cells = {column: [] for column in columns}
+        for block in blocks:
+            by_key = {(i["rule"], i["period"]): i for i in block["rules"]}
+            for column in columns:
+                instance = by_key.get(column[:2])
+                cells[column].append(_instance_cell(instance) if instance else "")
+        key_widths = [column_width(header, values) for header, values in keys]
+        # A period (2024-2025 第一学期) is never broken over two lines of a header.
+        widths = {column: column_width(_rule_header(column), cells[column],
+                                       minimum=text_width(period_label(column[1]))) for column in columns}
+        parts = _pack(columns, key_widths, widths)
+        for index, part in enumerate(parts, start=1):
+            labels = "、".join(dict.fromkeys(_group_label(column) for column in part))
+            headers = [header for header, _values in keys] + [_rule_header(column) for column in part]
+            rows = [[values[row] for _header, values in keys] + [cells[column][row] for column in part]
+                    for row in range(len(blocks))]
+            suffix = f"（{index}/{len(parts)}）" if len(parts) > 1 else ""
+            yield self.sheet(name=f"{prefix}{index}" if len(parts) > 1 else prefix, headers=headers, rows=rows,
+                             title=f"{title}{suffix} · {labels}", freeze_columns=len(keys))
+
+
+def export_subtitle(unit: str, as_of: datetime.date | None = None) -> str:
+    """单位、统计截至 and the export time, in the bureau's time zone (Asia/Shanghai)."""
+    parts = [f"单位：{unit}"]
+    if as_of is not None:
+        parts.append(f"统计截至 {as_of:%Y-%m-%d}")
+    parts.append(f"导出于 {local_time_text(timezone.now())}（北京时间）")
+    return "　".join(parts)
+
+
+def _rule_header(column) -> str:
+    _rule, period, title = column
+    return f"{title}\n{period_label(period)}"
+
+
+def _group_label(column) -> str:
+    period = column[1]
+    return period_label(period) if period == "cycle" else period_label(period[:9])
+
+
+def _pack(columns, key_widths, widths) -> list[list]:
+    """Columns in parts: whole school years (and the cycle) while they fit one page together, a year that is
+    alone too wide for one page split into as few parts as it needs, of about equal width."""
+    def fits(part):
+        return fits_on_page(key_widths + [widths[c] for c in part])
+
+    groups: dict[str, list] = {}
+    for column in columns:
+        groups.setdefault(_group_label(column), []).append(column)
+    parts: list[list] = []
+    current: list = []
+    for group in groups.values():
+        if fits(current + group):
+            current += group
+            continue
+        if current:
+            parts.append(current)
+            current = []
+        if fits(group):
+            current = list(group)
+            continue
+        count = 2
+        while True:
+            size = math.ceil(len(group) / count)
+            chunks = [group[start:start + size] for start in range(0, len(group), size)]
+            if all(fits(chunk) for chunk in chunks) or size == 1:
+                break
+            count += 1
+        parts += chunks
+    if current:
+        parts.append(current)
+    return parts
+
 
 def _instance_cell(instance: dict) -> Styled:
-    status = instance.get("override", {}).get("status") if instance.get("override") else None
-    shown = status or instance["status"]
-    text = STATUS_LABELS.get(shown, shown)
-    required, actual = instance.get("required"), instance.get("actual")
-    if shown != "not_applicable" and required is not None and actual is not None:
-        text += f"（{_number(actual)}/{_number(required)}）"
-    if status:
-        text += "※"
-    return Styled(text, status=shown)
+    return Styled(status_text(instance), status=effective_status(instance))
 
 
 def _number(value):
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+    return number(value)
 
 
 def _columns(blocks: Iterable[dict]) -> list[tuple[str, str, str]]:
-    """The (rule, period, title) columns that occur in these blocks: rule order, then period order."""
+    """The (rule, period, title) columns that occur in these blocks: period order (by school year, the cycle
+    last), then rule order — so that a part of a wide sheet holds one school year."""
     from assessments.rules import REGISTRY
 
     order = {rule.id: index for index, rule in enumerate(REGISTRY)}
@@ -175,7 +257,7 @@ def _columns(blocks: Iterable[dict]) -> list[tuple[str, str, str]]:
         for instance in block["rules"]:
             seen.setdefault((instance["rule"], instance["period"]), instance.get("title", instance["rule"]))
     return sorted(((rule, period, title) for (rule, period), title in seen.items()),
-                  key=lambda column: (order.get(column[0], 99), _period_key(column[1])))
+                  key=lambda column: (_period_key(column[1])[0], order.get(column[0], 99), _period_key(column[1])))
 
 
 def _period_key(period: str):
@@ -186,19 +268,26 @@ def _period_key(period: str):
 
 
 def _verdict_cell(block: dict) -> Styled:
-    verdict = block.get("final_verdict", block["verdict"])
-    return Styled(VERDICT_LABELS.get(verdict, verdict), status=verdict)
+    verdict = final_verdict(block)
+    return Styled(verdict_text(verdict), status=verdict)
 
 
-def _rate_cell(block: dict) -> Styled:
-    rate = block.get("final_compliance_rate", block.get("compliance_rate"))
-    return Styled(rate, number_format=PERCENT_FORMAT)
+def _rate_cell(numbers: Figures) -> Styled:
+    return Styled(numbers.rate, number_format=PERCENT_FORMAT)
 
 
-def _legend(columns) -> Sheet:
-    rows = [[f"{rule} {title}", period_label(period)] for rule, period, title in columns]
-    rows.append(["※", "该项已由研究中心改判，括号内为（实际/要求）"])
-    return legend_sheet([["", ""], *rows])
+def _figure_cells(numbers: Figures) -> list:
+    """达标率 and beside it 达标 / 进行中 / 未达标, so that a rate read mid-year does not read as failure."""
+    return [_rate_cell(numbers), numbers.met, numbers.pending, numbers.not_met]
+
+
+FIGURE_HEADERS = ["达标率", "达标", "进行中", "未达标"]
+
+
+def _legend(columns, *, title: str, unit: str) -> Sheet:
+    """The legend, then each rule of the sheets once: its identifier (as the JSON and the pages name it) and name."""
+    rules = dict.fromkeys((rule, name) for rule, _period, name in columns)
+    return legend_sheet([["", ""], *([rule, name] for rule, name in rules)], title=title, unit=unit)
 
 
 class BannerSummaryExporter(AssessmentExporter):
@@ -211,43 +300,43 @@ class BannerSummaryExporter(AssessmentExporter):
         return Studio.objects.count()
 
     def sheets(self):
+        with translation.override("zh-hans"):
+            yield from self._sheets()
+
+    def _sheets(self):
         # Keep only what a row needs: a region's full results (every member's rules) would not fit in memory.
         results = [_summary(result) for result in self.results()]
-        columns = _columns(result["team"] for result in results)
-        headers = ["工作室编号", "工作室名称", "主持人"] + [
-            f"{title}\n{period_label(period)}" for _rule, period, title in columns] + [
-            "团队结论", "达标率", "考核结论（含成员）", "终评等级", "签署人", "签署时间"]
+        headers = ["工作室编号", "工作室名称", "主持人", "团队结论", *(f"团队{h}" if h == "达标率" else h
+                                                          for h in FIGURE_HEADERS),
+                   "综合达标率\n（团队与成员）", "考核结论\n（含成员）", "终评等级", "签署人", "签署时间"]
 
         def rows():
             for result in results:
-                by_key = {(i["rule"], i["period"]): i for i in result["team"]["rules"]}
-                cells = [_instance_cell(by_key[(rule, period)]) if (rule, period) in by_key else ""
-                         for rule, period, _title in columns]
                 signoff = result["signoff"] or {}
                 overall = result["overall"]
                 grade = GRADE_LABELS.get(signoff.get("grade"), "") if signoff else ""
-                yield [result["studio"], result["studio_name"], result["host"], *cells, _verdict_cell(result["team"]),
-                       _rate_cell(result["team"]), Styled(VERDICT_LABELS[overall], status=overall),
-                       grade or f"未签署（建议：{VERDICT_LABELS[overall]}）", signoff.get("by", ""),
-                       (signoff.get("at") or "")[:16].replace("T", " ")]
+                yield [result["studio"], result["studio_name"], result["host"], _verdict_cell(result["team"]),
+                       *_figure_cells(result["team_figures"]), _rate_cell(result["figures"]),
+                       Styled(verdict_text(overall), status=overall),
+                       str(grade) or f"未签署（建议：{verdict_text(overall)}）", signoff.get("by", ""),
+                       local_time_text(signoff.get("at"))]
 
-        widths = [12, 22, 10] + [13] * len(columns) + [10, 9, 12, 18, 10, 16]
-        yield Sheet(name="考核汇总", headers=headers, rows=rows(), widths=widths, printable=True,
-                    title=f"{settings.BUREAU_NAME} 名师工作室考核汇总表（{self.period_text()}）",
-                    subtitle=self.subtitle(), freeze_columns=2)
-        yield _legend(columns)
+        title = f"{settings.BUREAU_NAME} 名师工作室考核汇总表（{self.period_text()}）"
+        yield self.sheet(name="考核汇总", headers=headers, rows=list(rows()), title=title, freeze_columns=2)
+        keys = [("工作室编号", [r["studio"] for r in results]), ("工作室名称", [r["studio_name"] for r in results])]
+        teams = [result["team"] for result in results]
+        yield from self.rule_parts(prefix="团队指标", keys=keys, blocks=teams,
+                                   title=f"{settings.BUREAU_NAME} 名师工作室团队指标（{self.period_text()}）")
+        yield _legend(_columns(teams), title=f"{settings.BUREAU_NAME} 考核表图例与说明", unit=self.unit())
 
 
 def _summary(result: dict) -> dict:
+    team = {"rules": result["team"]["rules"], "verdict": result["team"]["verdict"],
+            "final_verdict": final_verdict(result["team"])}
     return {"studio": result["studio"], "studio_name": result.get("studio_name", ""),
             "host": next((m["name"] for m in result["members"] if m["role"] == "host"), ""),
-            "team": result["team"], "signoff": result.get("signoff"), "overall": _overall(result)}
-
-
-def _overall(result: dict) -> str:
-    finals = [result["team"].get("final_verdict", result["team"]["verdict"])] + [
-        m.get("final_verdict", m["verdict"]) for m in result["members"]]
-    return "fail" if "fail" in finals else "pending" if "pending" in finals else "pass"
+            "team": team, "team_figures": figures(result["team"]), "figures": result_figures(result),
+            "signoff": result.get("signoff"), "overall": overall_verdict(result)}
 
 
 class StudioSheetExporter(AssessmentExporter):
@@ -275,42 +364,42 @@ class StudioSheetExporter(AssessmentExporter):
                 for code, rows in scores.items()}
 
     def sheets(self):
+        with translation.override("zh-hans"):
+            yield from self._sheets()
+
+    def _sheets(self):
         results = list(self.results())
         result = results[0] if results else None
         members = result["members"] if result else []
-        columns = _columns(members)
         scores = self._scores(self.studio.pk) if result else {}
-        score_note = "（周期平均）" if self.kind == "cycle" else ""
-        headers = ["教师编号", "姓名", "角色"] + [
-            f"{title}\n{period_label(period)}" for _r, period, title in columns] + [
-            "结论", "达标率", *(f"{name}{score_note}" for name in SCORE_HEADERS), "终评等级"]
+        score_note = "\n（周期平均）" if self.kind == "cycle" else ""
+        headers = ["教师编号", "姓名", "角色", "结论", *FIGURE_HEADERS,
+                   *(f"{name}{score_note}" for name in SCORE_HEADERS), "终评等级"]
         person_grades = ((result or {}).get("signoff") or {}).get("person_grades") or {}
 
         def rows():
             for member in members:
-                by_key = {(i["rule"], i["period"]): i for i in member["rules"]}
-                cells = [_instance_cell(by_key[(rule, period)]) if (rule, period) in by_key else ""
-                         for rule, period, _title in columns]
-                verdict = member.get("final_verdict", member["verdict"])
+                verdict = final_verdict(member)
                 grade = GRADE_LABELS.get(person_grades.get(member["teacher"]), "")
-                yield [member["teacher"], member["name"], ROLE_LABELS.get(member["role"], member["role"]), *cells,
-                       _verdict_cell(member), _rate_cell(member),
+                yield [member["teacher"], member["name"], str(ROLE_LABELS.get(member["role"], member["role"])),
+                       _verdict_cell(member), *_figure_cells(figures(member)),
                        *(scores.get(member["teacher"]) or [None] * len(SCORE_HEADERS)),
-                       grade or f"未签署（建议：{VERDICT_LABELS.get(verdict, verdict)}）"]
+                       str(grade) or f"未签署（建议：{verdict_text(verdict)}）"]
 
-        title = f"{settings.BUREAU_NAME} {self.studio.name}（{self.studio.code}）成员考核表（{self.period_text()}）"
-        yield Sheet(name="成员考核", headers=headers, rows=rows(), printable=True, title=title,
-                    subtitle=self.subtitle(), freeze_columns=2,
-                    widths=[10, 10, 8] + [13] * len(columns) + [8, 9] + [10] * len(SCORE_HEADERS) + [18])
+        studio_title = f"{settings.BUREAU_NAME} {self.studio.name}（{self.studio.code}）"
+        yield self.sheet(name="成员考核", headers=headers, rows=list(rows()), freeze_columns=2,
+                         title=f"{studio_title}成员考核表（{self.period_text()}）")
+        keys = [("教师编号", [m["teacher"] for m in members]), ("姓名", [m["name"] for m in members])]
+        yield from self.rule_parts(prefix="成员指标", title=f"{studio_title}成员指标（{self.period_text()}）",
+                                   keys=keys, blocks=members)
         team = result["team"]["rules"] if result else []
-        yield Sheet(
-            name="团队指标", headers=["指标", "名称", "条款", "考核期", "状态", "要求", "实际", "依据（编号）", "说明"],
-            rows=([i["rule"], i.get("title", ""), i.get("clause", ""), period_label(i["period"]),
-                   _instance_cell(i), _number(i.get("required")), _number(i.get("actual")),
-                   "、".join(i.get("evidence") or []), i.get("note", "")] for i in team),
-            printable=True, title=f"{settings.BUREAU_NAME} {self.studio.name} 团队指标（{self.period_text()}）",
-            subtitle=self.subtitle(), widths=[16, 22, 10, 18, 14, 7, 7, 30, 40])
-        yield _legend(columns)
+        yield self.sheet(
+            name="团队指标", headers=["指标", "名称", "条款", "考核期", "状态", "实际", "要求", "依据（编号）", "说明"],
+            rows=[[i["rule"], i.get("title", ""), i.get("clause", ""), period_label(i["period"]),
+                   _instance_cell(i), _number(i.get("actual")), _number(i.get("required")),
+                   "、".join(i.get("evidence") or []), i.get("note", "")] for i in team],
+            title=f"{studio_title}团队指标（{self.period_text()}）", freeze_columns=2)
+        yield _legend(_columns(members), title=f"{studio_title}考核表图例与说明", unit=self.unit())
 
 
 # --- ledger-layout exports ------------------------------------------------------------------------------------
@@ -458,9 +547,12 @@ class LedgerRows:
                 *(getattr(e, name) for name in HostEvaluation.SCORE_FIELDS)]
 
 
-def ledger_sheet(spec: L.SheetSpec, rows) -> Sheet:
+def ledger_sheet(spec: L.SheetSpec, rows, *, title: str | None = None, subtitle: str | None = None,
+                 unit: str | None = None) -> Sheet:
+    """A sheet in the ledger's layout. Row 1 stays the header, so that the file imports again as it is; the
+    title, unit and times print in the page header instead."""
     return Sheet(name=spec.name, headers=spec.headers, rows=rows, widths=[c.width for c in spec.columns],
-                 freeze_columns=1)
+                 freeze_columns=1, title=title, subtitle=subtitle, unit=unit, title_in_cells=False)
 
 
 class LedgerExporter(Exporter):
@@ -479,10 +571,21 @@ class LedgerExporter(Exporter):
         source = self.ledger_rows()
         return sum(source.count(spec) for spec in self.specs)
 
+    def unit(self) -> str:
+        if self.studio is not None:
+            return f"{settings.BUREAU_NAME} · {self.studio.name}（{self.studio.code}）"
+        return settings.BUREAU_NAME
+
     def sheets(self):
         source = self.ledger_rows()
+        unit = self.unit()
+        who = (f"{settings.BUREAU_NAME} {self.studio.name}" if self.studio is not None
+               else f"{settings.BUREAU_NAME} 名师工作室")
+        # The ledger holds the records as they are when it is written: 统计截至 is the export time.
+        subtitle = f"统计截至导出时 {local_time_text(timezone.now())}（北京时间）"
         for spec in self.specs:
-            yield ledger_sheet(spec, source.rows(spec))
+            yield ledger_sheet(spec, source.rows(spec), title=f"{who}台账 · {spec.name}",
+                               subtitle=subtitle, unit=unit)
 
 
 class RosterExporter(LedgerExporter):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from core.models import Upload
 from core.services import DomainError, audit_record, upload_create, upload_discard
 
-from .exporters import Exporter
+from .exporters import Exporter, export_subtitle
 from .importer import ImportResult, LedgerFileError, check_workbook_upload, ledger_import
 from .models import ExportJob
 from .writer import Sheet, write_workbook
@@ -386,12 +386,13 @@ def _archive_build(job: ExportJob, handle) -> str:
             update(number)
         index = io.BytesIO()
         label = years[0].label if len(years) == 1 else f"{years[0].label} 至 {years[-1].label}"
+        unit = f"{settings.BUREAU_NAME} · {studio.name}（{studio.code}）"
         write_workbook(index, [Sheet(
             name="档案索引",
             headers=["文件", "类别", "记录编号", "记录", "教师", "日期", "原文件名", "大小（字节）", "备注"],
-            rows=index_rows, widths=[60, 16, 12, 30, 10, 12, 30, 12, 16], printable=True,
+            rows=index_rows, printable=True, unit=unit, freeze_columns=1,
             title=f"{settings.BUREAU_NAME} {studio.name}（{studio.code}）档案索引（{label}）",
-            subtitle=f"共 {len(index_rows)} 个文件　生成于 {timezone.localtime():%Y-%m-%d %H:%M}")])
+            subtitle=f"共 {len(index_rows)} 个文件　{export_subtitle(unit)}")])
         archive.writestr(INDEX_NAME, index.getvalue())
     suffix = "周期档案" if job.params.get("cycle") else f"{school_year.label}档案"
     return f"{_safe(studio.name)}-{suffix}.zip"

@@ -160,12 +160,12 @@ class AccountPolicyMiddleware:
             if request.session.get(SESSION_2FA_PASSED):
                 # The device that verified this session is gone: the security administrator has reset it.
                 return self._send_to_login(request, "second_factor_reset")
+            if view_name in self.CODE_STEP_VIEWS:
+                return None  # the code step sends on whoever has nothing to verify (enrolment, where required)
             pending = request.session.get(SESSION_2FA_PENDING)
             if pending is None:  # a session from before the second factor: ask once
                 pending = request.session[SESSION_2FA_PENDING] = has_second_factor(user)
             if pending:
-                if view_name in self.CODE_STEP_VIEWS:
-                    return None
                 return self._go(request, "security:second_factor_verify", keep_next=True)
         if view_name in self.OPEN_VIEWS:
             return None

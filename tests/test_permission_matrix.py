@@ -426,6 +426,9 @@ MATRIX: dict[str, Case] = {
                               kwargs=lambda w: {"pk": w.held.pk, "token": w.held.signin_token},
                               post=_profile(ACTS, ACTS, 404, 404, 302, 302),
                               unchanged=lambda w: w.held.signins.count()),
+    # The 备案 notice (发文) exists only for an approved filing: the world's filing waits for the office, so every
+    # person gets 404 (who may download an approved one: activities/tests/test_notice.py, by role).
+    "activities:filing_notice": Case(_profile(404, 404, 404, 404, 404, 404), kwargs=lambda w: {"pk": w.planned.pk}),
     "activities:filing_action[submit]": Case(STUDIO_MANAGE, kwargs=_filing_action("submit"),
                                              post=acting(STUDIO_MANAGE)),
     "activities:filing_action[resubmit]": Case(STUDIO_MANAGE, kwargs=_filing_action("resubmit"),
@@ -828,3 +831,57 @@ def test_mobile_number_and_birth_date_are_masked_for_all_but_the_teacher_their_h
             else:
                 assert phone not in page and birth not in page, (role, whose)
                 assert masked_phone in page and year in page, (role, whose)
+
+
+# --- the Django admin, per role ---------------------------------------------------------------------------------
+
+# The system administrator's part of the Django admin (三员分立): accounts and schools.
+SYSTEM_ADMIN_MODELS = {"members.user", "members.school"}
+
+
+def test_the_django_admin_is_the_system_administrators_for_accounts_and_schools_alone(world, clients):
+    """Every model page of the Django admin (its list and its add form) × every role: only the system
+    administrator gets in, to accounts and schools; the other administrators and the office are sent to the
+    admin's login like anybody else; everything else there is the installation superuser's (403)."""
+    from django.contrib import admin
+
+    failures, checked = [], 0
+    before = state(reads_too=True)
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        for page in ("changelist", "add"):
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}")
+            checked += 1
+            for role in ROLES:
+                if role == "admin":
+                    expected = 200 if label in SYSTEM_ADMIN_MODELS else 403
+                else:
+                    expected = ADMIN_LOGIN
+                got, _body = ask(clients[role], "GET", url)
+                if got != expected:
+                    failures.append(f"GET {url} as {role}: expected {expected}, got {got}")
+    failures += [f"changed {line}" for line in changes(before, state(reads_too=False))]
+    assert checked >= 20
+    assert not failures, "\n".join(failures)
+
+
+def test_the_system_administrator_changes_no_role_or_administrator_in_the_django_admin(world, clients):
+    """Roles are the security administrator's: the system administrator's account form shows the role read-only,
+    and the other administrators' accounts (and their own) only for reading."""
+    from members.models import User
+
+    banner, client = world.banner, clients["admin"]
+    teacher = world.member.user
+    url = reverse("admin:members_user_change", args=[teacher.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = {"username": teacher.username, "first_name": "", "last_name": "", "email": "", "is_active": "on",
+            "role": User.Role.SECURITY, "date_joined_0": "2024-09-01", "date_joined_1": "08:00:00"}
+    client.post(url, form)
+    assert User.objects.get(pk=teacher.pk).role == User.Role.TEACHER
+    for other in (banner.security_admin, banner.audit_admin, banner.admin):
+        other_url = reverse("admin:members_user_change", args=[other.pk])
+        assert client.get(other_url).status_code == 200  # read-only
+        response = client.post(other_url, {**form, "username": other.username, "is_active": ""})
+        assert response.status_code == 403, other.username
+        assert User.objects.get(pk=other.pk).is_active

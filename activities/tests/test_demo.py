@@ -52,3 +52,28 @@ def test_the_demo_has_attendance_presenters_and_notifications(seeded):
     assert lectures.exists() and not lectures.filter(organiser=None).exists()
     assert Notification.objects.filter(recipient=seeded.officer).exists()
     assert Notification.objects.filter(read_at=None).exists()
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed")
+def test_the_notice_of_a_demo_filing_opens_in_libreoffice_with_its_layout_points(seeded):
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    from activities.notice import notice_docx
+    from core.convert import office_convert
+
+    filing = (Filing.objects.filter(status="approved").exclude(doc_number=None)
+              .select_related("activity__studio").order_by("-approved_on").first())
+    data = notice_docx(filing)
+    document = Document(io.BytesIO(data))
+    mark = document.paragraphs[0]
+    assert mark.text == "乌审旗教育体育局文件" and str(mark.runs[0].font.color.rgb) == "FF0000"
+    texts = [p.text for p in document.paragraphs]
+    assert filing.doc_number in texts
+    assert any(text.startswith("关于") and text.endswith("的通知") for text in texts)
+    assert f"{filing.approved_on.year}年{filing.approved_on.month}月{filing.approved_on.day}日" in texts
+    assert document.tables[-1].cell(1, 1).text.endswith("印发")
+    pdf = PdfReader(io.BytesIO(office_convert(data, "docx", "pdf")))
+    assert pdf.pages and filing.doc_number in pdf.pages[0].extract_text().replace(" ", "")

@@ -115,3 +115,43 @@ def test_the_command_line_exits_zero_on_success(banner):
     Command(stdout=out, stderr=io.StringIO()).run_from_argv(
         ["manage.py", "assess", "--all", "--year", "2024-2025", "--as-of", "2025-09-30", "--format", "json"])
     assert len(json.loads(out.getvalue())) == 2
+
+
+def test_all_writes_each_result_as_the_json_module_would(banner):
+    from assessments.management.commands.assess import compact_json
+
+    Work.objects.create(teacher=banner.a.members[0], studio=banner.a.studio, kind="paper", title="论文 \"引号\"\n换行",
+                        date=D(2025, 3, 1), char_count=1800, code="W-1")
+    out = io.StringIO()
+    call_command("assess", "--all", "--year", "2024-2025", "--as-of", "2025-09-30", stdout=out)
+    text = out.getvalue()
+    results = json.loads(text)
+    expected = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in results) + "\n]\n"
+    assert text == expected
+    # What orjson cannot write (a key that is not a string) goes through json, with the same text.
+    odd = {1: D(2025, 1, 2), "rate": 0.3333, "amount": __import__("decimal").Decimal("12.50"), "名": "值"}
+    assert compact_json(odd) == json.dumps(odd, ensure_ascii=False, default=str, separators=(",", ":"))
+    assert compact_json({"day": D(2025, 1, 2), "rate": 0.5}) == '{"day":"2025-01-02","rate":0.5}'
+
+
+def test_all_on_workers_writes_the_same_bytes_chunk_by_chunk(banner, monkeypatch):
+    from assessments.management.commands import assess
+
+    Work.objects.create(teacher=banner.b.members[0], studio=banner.b.studio, kind="paper", title="论文",
+                        date=D(2025, 3, 1), char_count=1800, code="W-2")
+    args = ["assess", "--all", "--year", "2024-2025", "--cycle", "--as-of", "2025-09-30"]
+    here = io.StringIO()
+    call_command(*args, stdout=here)
+    # Celery runs eagerly in the tests: the chunks go through the same group and result API a worker would.
+    monkeypatch.setattr(assess, "_workers_absent", lambda: False)
+    chunked = io.StringIO()
+    call_command(*args, "--chunk", "1", "--timeout", "5", stdout=chunked)
+    assert len(json.loads(here.getvalue())) == 2
+    assert chunked.getvalue() == here.getvalue()
+
+
+def test_chunks_keep_the_order_of_the_studios():
+    from assessments.tasks import chunked
+
+    assert chunked([5, 3, 9, 1, 7], 2) == [[5, 3], [9, 1], [7]]
+    assert chunked([], 3) == []

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-STATUS_LABELS = {
-    "met": gettext_lazy("Met"),
-    "not_met": gettext_lazy("Not met"),
-    "pending": gettext_lazy("In progress"),
-    "not_applicable": gettext_lazy("Not applicable"),
-}
-
-
-VERDICT_LABELS = {"pass": gettext_lazy("Pass"), "fail": gettext_lazy("Fail"), "pending": gettext_lazy("Undecided")}
-
-
-GRADE_LABELS = {"excellent": gettext_lazy("Excellent"), "pass": gettext_lazy("Pass"), "fail": gettext_lazy("Fail")}
-
-
-KIND_LABELS = {"annual": gettext_lazy("Annual assessment"), "cycle": gettext_lazy("Cycle assessment")}
-
-
-ROLE_LABELS = {"host": gettext_lazy("Host"), "member": gettext_lazy("Member")}
-
+# The words and figures are one truth with the Excel sheets: assessments.presentation.
+from ..presentation import (  # noqa: F401
+    GRADE_LABELS,
+    KIND_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    VERDICT_LABELS,
+    period_label,
+)
+from ..presentation import rate_text as rate_percent  # noqa: F401
 
 SETTING_LABELS = {
     "paper_min_chars": gettext_lazy("Minimum characters of a research paper"),
@@ -39,21 +30,6 @@ SETTING_LABELS = {
     "designs_min": gettext_lazy("Teaching designs or cases per year"),
     "lecture_min": gettext_lazy("Lectures or open classes per year"),
 }
-
-
-def period_label(label: str) -> str:
-    """"2024-2025-1" → "2024-2025 第一学期"; a year label stays; "cycle" → "整个周期"."""
-    if label == "cycle":
-        return str(gettext_lazy("Whole cycle"))
-    parts = label.split("-")
-    if len(parts) == 3:
-        semester = gettext_lazy("semester 1") if parts[2] == "1" else gettext_lazy("semester 2")
-        return f"{parts[0]}-{parts[1]} {semester}"
-    return label
-
-
-def rate_percent(rate) -> str:
-    return "—" if rate is None else f"{rate * 100:.0f}%"
 
 
 def settings_rows(values: dict) -> list[dict]:

@@ -9,8 +9,9 @@ from django.urls import NoReverseMatch, reverse
 
 from members.models import Teacher
 
+from ..presentation import figures, ratio_text
 from ..rules import RULES_BY_ID
-from .labels import ROLE_LABELS, STATUS_LABELS, VERDICT_LABELS, period_label, rate_percent
+from .labels import ROLE_LABELS, STATUS_LABELS, VERDICT_LABELS, period_label
 
 
 def _reverse(name: str, *args, query: dict | None = None) -> str | None:
@@ -135,22 +136,23 @@ def decorate(result: dict, *, studio, office: bool, kind: str, year: str, member
         block["verdict_label"] = VERDICT_LABELS.get(block.get("verdict"), "")
         final = block.get("final_verdict", block.get("verdict"))
         block["final_verdict_label"] = VERDICT_LABELS.get(final, "")
-        block["rate"] = rate_percent(block.get("compliance_rate"))
-        block["counts"] = dict.fromkeys(STATUS_LABELS, 0)
+        # The rate and counts as the Excel sheets show them (assessments.presentation): final statuses.
+        block["figures"] = figures(block).as_dict()
+        block["rate"] = block["figures"]["rate_text"]
+        block["counts"] = block["figures"]
         for instance in block["rules"]:
             rule = RULES_BY_ID.get(instance["rule"])
             instance.setdefault("title", rule.title if rule else instance["rule"])
             instance.setdefault("clause", rule.clause if rule else "")
             instance["status_label"] = STATUS_LABELS.get(instance["status"], instance["status"])
             instance["period_label"] = period_label(instance["period"])
+            instance["ratio"] = ratio_text(instance.get("actual"), instance.get("required"))
             instance["evidence_links"] = [
                 {"ref": ref, "url": links[ref][0] if ref in links else None,
                  "label": links[ref][1] if ref in links else ref} for ref in instance["evidence"]]
             override = instance.get("override")
             if override:
                 override["status_label"] = STATUS_LABELS.get(override["status"], override["status"])
-            if instance.get("counts", True):
-                block["counts"][instance["status"]] += 1
             if office:
                 instance["override_url"] = override_base + "?" + urlencode({
                     "teacher": teacher or "", "rule": instance["rule"], "period": instance["period"],

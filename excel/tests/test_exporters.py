@@ -7,10 +7,10 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments.models import AssessmentSignoff
+from assessments.presentation import figures
 from assessments.selectors import assessment_results
 from excel.exporters import (
     BannerSummaryExporter,
@@ -141,30 +141,37 @@ def test_the_banner_summary_shows_each_studios_team_results_as_the_engine_comput
     assert ws["A1"].value.startswith("乌审旗教育体育局") and "2024-2025" in ws["A1"].value
     headers = [c.value for c in ws[3]]
     assert headers[:3] == ["工作室编号", "工作室名称", "主持人"]
-    assert "旗级专题研讨活动\n2024-2025第一学期" in headers
-    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    rows = list(ws.iter_rows(min_row=4, max_row=5, values_only=True))
     assert [row[0] for row in rows] == [r["studio"] for r in results] == ["WS-A", "WS-B"]
-    verdict_column = headers.index("团队结论")
     expected = {"pass": "合格", "fail": "不合格", "pending": "待定"}
     for row, result in zip(rows, results, strict=True):
-        assert row[verdict_column] == expected[result["team"].get("final_verdict", result["team"]["verdict"])]
-        assert row[headers.index("达标率")] == result["team"]["compliance_rate"]
+        numbers = figures(result["team"])
+        assert row[headers.index("团队结论")] == expected[result["team"]["final_verdict"]]
+        assert row[headers.index("团队达标率")] == result["team"]["final_compliance_rate"] == numbers.rate
+        assert [row[headers.index(h)] for h in ("达标", "进行中", "未达标")] == [
+            numbers.met, numbers.pending, numbers.not_met]
         assert row[headers.index("终评等级")].startswith("未签署（建议：")
-    status_cell = ws.cell(row=4, column=4)
+    parts = [name for name in wb.sheetnames if name.startswith("团队指标")]
+    rule_headers = [c.value for name in parts for c in wb[name][3]]
+    assert "旗级专题研讨活动\n2024-2025 第一学期" in rule_headers
+    status_cell = wb[parts[0]].cell(row=4, column=3)
     assert status_cell.fill.start_color.rgb[-6:] in {"C6EFCE", "FFC7CE", "FFEB9C", "D9D9D9"}
-    assert ws.print_title_rows == "$1:$3" and ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "landscape"
     assert "图例" in wb.sheetnames
 
 
-def test_the_banner_summary_shows_the_sign_off(banner, year):
+def test_the_banner_summary_shows_the_sign_off_at_its_time_in_beijing(banner, year):
+    signed_at = datetime.datetime(2025, 9, 30, 19, 53, tzinfo=datetime.UTC)  # 03:53 the next day in Beijing
     AssessmentSignoff.objects.create(studio=banner.a.studio, school_year=year, kind="annual", result={},
                                      settings_used={}, grade="excellent", signed_by=banner.officer,
-                                     signed_at=timezone.now())
+                                     signed_at=signed_at)
     ws = opened(render(BannerSummaryExporter(options={"school_year": year, "kind": "annual", "as_of": AS_OF})))[
         "考核汇总"]
     headers = [c.value for c in ws[3]]
     assert ws.cell(row=4, column=headers.index("终评等级") + 1).value == "优秀"
     assert ws.cell(row=4, column=headers.index("签署人") + 1).value == "officer"
+    assert ws.cell(row=4, column=headers.index("签署时间") + 1).value == "2025-10-01 03:53"
+    assert "北京时间" in ws["A2"].value and "统计截至 2025-09-30" in ws["A2"].value
 
 
 def test_the_studio_sheet_has_a_row_per_person_with_rules_verdict_and_scores(banner, year):
@@ -177,14 +184,15 @@ def test_the_studio_sheet_has_a_row_per_person_with_rules_verdict_and_scores(ban
     ws = wb["成员考核"]
     assert banner.a.studio.name in ws["A1"].value
     headers = [c.value for c in ws[3]]
-    assert "每学期一篇研究论文\n2024-2025第二学期" in headers
-    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[0] and r[0].startswith("T-")]
     assert [r[0] for r in rows] == [banner.a.host.code] + sorted(m.code for m in banner.a.members)
     assert rows[0][2] == "主持人"
     row = next(r for r in rows if r[0] == member.code)
     start = headers.index("工作态度")
     assert list(row[start:start + 5]) == [90, 80, 70, 60, 95]
     assert row[headers.index("结论")] in {"合格", "不合格", "待定"}
+    rule_headers = [c.value for name in wb.sheetnames if name.startswith("成员指标") for c in wb[name][3]]
+    assert "每学期一篇研究论文\n2024-2025 第二学期" in rule_headers
     assert wb["团队指标"].max_row > 3 and "图例" in wb.sheetnames
 
 
@@ -199,7 +207,7 @@ def test_the_cycle_studio_sheet_averages_the_scores_of_the_cycle(banner, year):
     ws = opened(render(exporter))["成员考核"]
     headers = [c.value for c in ws[3]]
     row = next(r for r in ws.iter_rows(min_row=4, values_only=True) if r[0] == member.code)
-    assert row[headers.index("工作态度（周期平均）")] == 85
+    assert row[headers.index("工作态度\n（周期平均）")] == 85
     assert "周期" in ws["A1"].value
 
 

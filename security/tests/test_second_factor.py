@@ -269,6 +269,19 @@ def test_a_new_officer_changes_the_initial_password_then_enrols(required, banner
     assert client.get(reverse("home")).url.startswith(reverse("security:second_factor_enrol"))
 
 
+def test_a_session_opened_before_the_person_enrolled_elsewhere_is_asked_for_the_code(required, banner,
+                                                                                  no_device_wait):
+    officer = banner.officer
+    earlier = log_in(officer)
+    assert earlier.get(reverse("home")).url.startswith(reverse("security:second_factor_enrol"))
+    device, _codes = enrolled(officer)  # in another session, meanwhile
+    response = earlier.get(reverse("home"), follow=True)
+    assert response.status_code == 200 and len(response.redirect_chain) <= 3
+    assert response.request["PATH_INFO"] == reverse("security:second_factor_verify")
+    assert verify(earlier, code_for(device)).status_code == 302
+    assert earlier.get(reverse("excel:index")).status_code == 200
+
+
 # --- the security administrator's reset --------------------------------------------------------------------
 
 

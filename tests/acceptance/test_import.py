@@ -281,3 +281,103 @@ def test_a_damaged_workbook_is_refused_with_a_message(db, tmp_path):
     path.write_bytes(b"this is not a workbook")
     run = manage("import_ledger", str(path))
     assert run.status != 0 and chinese(run.err), run.err
+
+
+# --- what the import does not read (ledger-workbook.md, clarifications) -------------------------------------------
+
+
+def _edited(ledger, tmp_path, edit, name="edited.xlsx"):
+    """The ledger's workbook changed by `edit(book)` with openpyxl, as an office would in Excel."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(ledger.workbook_bytes()))
+    edit(book)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def _rename_header(sheet, old, new):
+    for cell in sheet[1]:
+        if cell.value == old:
+            cell.value = new
+
+
+def test_a_sheet_and_a_column_it_does_not_know_are_named_as_not_read_with_the_nearest_name(db, tmp_path):
+    ledger = studio_world()
+    ledger.work("W-01", YOUNG, STUDIO, "论文", "2022-10-01", 2000)
+
+    def edit(book):
+        book["成果"].title = "成果 "                           # a trailing space: not the sheet 成果
+        sheet = book["成员"]
+        sheet.cell(row=1, column=sheet.max_column + 1, value="附注")
+
+    run = manage("import_ledger", str(_edited(ledger, tmp_path, edit)), "--dry-run")
+    assert run.status == 0, run.err                            # extra columns are ignored: the import goes on
+    lines = [line for line in run.err.splitlines() if "未读取" in line]
+    assert any("成果 " in line and "「成果」" in line for line in lines), run.err
+    assert any("成员" in line and "附注" in line for line in lines), run.err
+    assert "成果" not in counts(run) and counts(run)["成员"] == (3, 0, 0)
+
+
+def test_strict_refuses_a_workbook_with_anything_not_read(db, tmp_path):
+    ledger = studio_world()
+
+    def edit(book):
+        book.create_sheet("主持人评价表").append(["工作室编号", "学年", "教师编号"])
+
+    run = manage("import_ledger", str(_edited(ledger, tmp_path, edit)), "--strict")
+    assert run.status != 0 and "未读取" in run.err and "「主持人评价」" in run.err
+    assert manage("import_ledger", str(_edited(ledger, tmp_path, edit)), "--dry-run").status == 0
+    assert counts(manage("import_ledger", str(_edited(ledger, tmp_path, edit)), "--dry-run"))["教师"] == (3, 0, 0)
+
+
+def test_a_star_spaces_full_width_and_a_unit_in_headers_are_read(load, assess, tmp_path):
+    ledger = studio_world()
+    ledger.work("W-01", YOUNG, STUDIO, "论文", "2022-10-01", 2000)
+
+    def edit(book):
+        _rename_header(book["教师"], "教师编号", "★教师编号")
+        _rename_header(book["教师"], "姓名", "姓 名 ")
+        _rename_header(book["成果"], "字数", "字数（字）")
+        _rename_header(book["成果"], "成果编号", "成果编号\u3000")
+
+    run = manage("import_ledger", str(_edited(ledger, tmp_path, edit)))
+    assert run.status == 0 and "未读取" not in run.err, run.err
+    result = assess(STUDIO, Y, as_of="2023-01-31")
+    assert member_rule(result, YOUNG, "I-PAPER", f"{Y}-1")["evidence"] == ["W-01"]
+
+
+def test_a_title_row_above_the_header_is_found_and_skipped(run_import, tmp_path):
+    ledger = studio_world()
+    ledger.add("教师", 教师编号="T-004", 姓名="错日", 出生日期="1985-13-01")   # row 5 of the sheet as written
+
+    def edit(book):
+        for sheet in book.worksheets:
+            sheet.insert_rows(1, 2)
+            sheet["A1"] = f"乌审旗名师工作室台账 · {sheet.title}"
+            sheet["A2"] = "统计截至 2022-12-31"
+
+    run = manage("import_ledger", str(_edited(ledger, tmp_path, edit)), "--dry-run")
+    assert run.status != 0
+    the_error(run, "教师", 7, "出生日期")                      # the sheet's own row number, two rows lower
+    assert len([line for line in error_lines(run) if "行" in line]) == 1, run.err   # not 66 errors
+
+
+def test_an_xls_ods_or_csv_is_told_how_to_save_it_as_xlsx(db, tmp_path):
+    import zipfile
+
+    csv = tmp_path / "台账.csv"
+    csv.write_bytes("教师编号,姓名,出生日期\r\nT-001,王主持,1975-03-01\r\n".encode("gb18030"))
+    ods = tmp_path / "台账.ods"
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    xls = tmp_path / "台账.xlsx"                                  # an old binary workbook renamed
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook\0".encode("utf-16-le") + b"\0" * 512)
+    for path in (csv, ods, xls):
+        run = manage("import_ledger", str(path))
+        assert run.status != 0 and ".xlsx" in run.err and "另存为" in run.err, (path.name, run.err)
+        assert "损坏" not in run.err, run.err

@@ -35,7 +35,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NOT_PAGES = {
     "logout", "set_language", "core:upload", "core:upload_page", "excel:template", "excel:export",
     "excel:studio_export", "excel:job_download", "excel:job_progress", "security:audit_export",
-    "core:upload_preview", "activities:signin_list",
+    "core:upload_preview", "activities:signin_list", "activities:filing_notice",
 }
 SKIP_PREFIXES = ("/static/", "/media/", "/admin/jsi18n/", "/admin/logout/", "/i18n/")
 

@@ -11,6 +11,9 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+# How long an action waits for the page (a cap, not a measure): a request that reads a .wps through LibreOffice
+# on a loaded 2-core runner can take well over 15 s, and a journey should fail on a wrong page, not a slow one.
+BROWSER_TIMEOUT_MS = 60_000
 TEST_PASSWORD = "pass-1234-word"  # studios.tests.factories.UserFactory's password
 
 
@@ -34,7 +37,7 @@ def chromium():
 def browser_page(chromium, live_server, transactional_db):
     context = chromium.new_context(locale="zh-CN", base_url=live_server.url, accept_downloads=True,
                                    viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     console_errors = []
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))

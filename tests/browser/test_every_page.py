@@ -11,6 +11,7 @@ import shutil
 import pytest
 from django.test import Client
 
+from tests.browser.harness import BROWSER_TIMEOUT_MS
 from tests.matrix_world import build_world
 
 from .crawl import DESKTOP, PHONE, CrawlResult, crawl, nu_errors, temporary_html_dir
@@ -39,7 +40,7 @@ def test_every_page_of_every_role_is_accessible_fits_a_phone_and_is_valid_html(c
             user = banner.users[role]
             for viewport, size in VIEWPORTS.items():
                 context = chromium.new_context(locale="zh-CN", base_url=live_server.url, viewport=size)
-                context.set_default_timeout(15_000)
+                context.set_default_timeout(BROWSER_TIMEOUT_MS)
                 if user is not None:
                     context.add_cookies(_session_cookie(user, live_server.url))
                 crawl(context, role=role, viewport=viewport, base_url=live_server.url, result=result,
@@ -57,7 +58,8 @@ def test_every_page_of_every_role_is_accessible_fits_a_phone_and_is_valid_html(c
         for shape in ("activities:detail", "records:work", "assessments:studio", "activities:queue",
                       "security:audit_log", "admin:index", "members:teacher", "security:accounts",
                       "security:account_role", "security:lockouts", "admin:members_user_changelist",
-                      "studios:school_years", "assessments:settings"):
+                      "studios:school_years", "assessments:settings", "security:second_factor",
+                      "security:second_factor_enrol"):
             assert any(s == shape for _role, s in shapes), shape
         assert world.code in {url.split("/")[-2] for _role, _viewport, url, _shape in result.pages}
     finally:

@@ -16,6 +16,7 @@ from records.models import Work
 from records.tests.samples import make_docx
 from studios.models import Membership
 from studios.tests.factories import TeacherFactory
+from tests.browser.harness import BROWSER_TIMEOUT_MS
 
 from .crawl import PHONE
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 def _context(chromium, live_server, user, viewport=PHONE):
     context = chromium.new_context(locale="zh-CN", base_url=live_server.url, viewport=viewport)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     client = Client()
     client.force_login(user)
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
