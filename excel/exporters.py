@@ -171,18 +171,24 @@ class AssessmentExporter(Exporter):
                 instance = by_key.get(column[:2])
                 cells[column].append(_instance_cell(instance) if instance else "")
         key_widths = [column_width(header, values) for header, values in keys]
-        # A period (2024-2025 第一学期) is never broken over two lines of a header.
-        widths = {column: column_width(_rule_header(column), cells[column],
-                                       minimum=text_width(period_label(column[1]))) for column in columns}
+        # A part holds one school year (its title says which), so a header names the semester only (第一学期);
+        # a period is never broken over two lines (with a character to spare: an office suite's glyphs are a
+        # little wider than two units a Chinese character).
+        widths = {column: column_width(_rule_header(column, short=True), cells[column],
+                                       minimum=text_width(_short_period(column[1])) + 1) for column in columns}
         parts = _pack(columns, key_widths, widths)
         for index, part in enumerate(parts, start=1):
-            labels = "、".join(dict.fromkeys(_group_label(column) for column in part))
-            headers = [header for header, _values in keys] + [_rule_header(column) for column in part]
+            groups = list(dict.fromkeys(_group_label(column) for column in part))
+            short = len([group for group in groups if group != period_label("cycle")]) <= 1
+            headers = [header for header, _values in keys] + [_rule_header(column, short=short) for column in part]
+            minimums = [widths[column] - 2 if short else text_width(period_label(column[1])) + 1
+                        for column in part]
             rows = [[values[row] for _header, values in keys] + [cells[column][row] for column in part]
                     for row in range(len(blocks))]
             suffix = f"（{index}/{len(parts)}）" if len(parts) > 1 else ""
             yield self.sheet(name=f"{prefix}{index}" if len(parts) > 1 else prefix, headers=headers, rows=rows,
-                             title=f"{title}{suffix} · {labels}", freeze_columns=len(keys))
+                             title=f"{title}{suffix} · {'、'.join(groups)}", freeze_columns=len(keys),
+                             min_widths=[0.0] * len(keys) + minimums)
 
 
 def export_subtitle(unit: str, as_of: datetime.date | None = None) -> str:
@@ -194,9 +200,17 @@ def export_subtitle(unit: str, as_of: datetime.date | None = None) -> str:
     return "　".join(parts)
 
 
-def _rule_header(column) -> str:
+def _rule_header(column, *, short: bool = False) -> str:
     _rule, period, title = column
-    return f"{title}\n{period_label(period)}"
+    return f"{title}\n{_short_period(period) if short else period_label(period)}"
+
+
+def _short_period(period: str) -> str:
+    """'2024-2025-1' → '第一学期', '2024-2025' → '全学年', 'cycle' → '整个周期': the period within its year."""
+    parts = period.split("-")
+    if len(parts) == 3:
+        return "第一学期" if parts[2] == "1" else "第二学期"
+    return "全学年" if len(parts) == 2 else period_label(period)
 
 
 def _group_label(column) -> str:

@@ -116,6 +116,7 @@ class Sheet:
     key_columns: int | None = None
     signature: bool = False
     max_width: int = MAX_WIDTH
+    min_widths: list[float] | None = None  # a column never narrower than this (a period that must not break)
 
 
 def clean_text(value: str) -> str:
@@ -238,15 +239,16 @@ def print_layout(widths: Iterable[float]) -> PrintLayout:
     return PrintLayout("landscape", MIN_SCALE, False)
 
 
-def narrow_to_fit(widths: list[float], *, floor: float = NARROW_FLOOR) -> list[float]:
+def narrow_to_fit(widths: list[float], *, floor: float = NARROW_FLOOR, minimums=()) -> list[float]:
     """Widths with the widest text columns narrowed (their text wraps onto more lines) until the sheet prints
-    across one landscape page at a readable scale, or no column is wider than `floor`."""
+    across one landscape page at a readable scale, or no column is wider than `floor` (or its minimum)."""
     widths = list(widths)
+    minimums = list(minimums) + [0.0] * len(widths)
     while print_layout(widths).scale < SPLIT_SCALE or not print_layout(widths).fit_to_width:
-        widest = max(range(len(widths)), key=widths.__getitem__, default=None)
-        if widest is None or widths[widest] <= floor:
+        narrowable = [i for i in range(len(widths)) if widths[i] > max(floor, minimums[i] + CELL_PADDING)]
+        if not narrowable:
             break
-        widths[widest] -= 1
+        widths[max(narrowable, key=widths.__getitem__)] -= 1
     return widths
 
 
@@ -304,9 +306,10 @@ def _widths(sheet: Sheet, sample: list[list]) -> list[float]:
     given = list(sheet.widths or [])
     if not sample and given:  # nothing to measure: the template, whose columns are to be filled in
         return [float(width) for width in given] + [14.0] * (count - len(given))
-    widths = [column_width(header, (row[index] for row in sample if index < len(row)), max_width=sheet.max_width)
-              for index, header in enumerate(sheet.headers)]
-    return narrow_to_fit(widths)
+    minimums = list(sheet.min_widths or []) + [0.0] * count
+    widths = [column_width(header, (row[index] for row in sample if index < len(row)), max_width=sheet.max_width,
+                           minimum=minimums[index]) for index, header in enumerate(sheet.headers)]
+    return narrow_to_fit(widths, minimums=minimums)
 
 
 def _setup(ws, sheet: Sheet, widths: list[float], header_row: int) -> PrintLayout:
@@ -374,8 +377,9 @@ def _add_validations(ws, sheet: Sheet, header_row: int, last_row: int = 2000) ->
         ws.data_validations.append(validation)
 
 
-SIGNATURE_TEXT = ("考核人（签字）：＿＿＿＿＿＿＿＿　　复核人（签字）：＿＿＿＿＿＿＿＿　　"
-                  "日期：＿＿＿＿年＿＿月＿＿日　　单位（盖章）：")
+# Two lines, so that a narrow sheet never breaks a label: who signs, then the date and the stamp.
+SIGNATURE_TEXT = ("考核人（签字）：＿＿＿＿＿＿＿＿　　复核人（签字）：＿＿＿＿＿＿＿＿\n"
+                  "日期：＿＿＿＿年＿＿月＿＿日　　　　单位（盖章）：")
 
 
 def write_sheet(wb: Workbook, sheet: Sheet, *, progress: Callable[[int], None] | None = None) -> int:
