@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -225,7 +226,8 @@ class CalendarFilterForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    studio = forms.ChoiceField(label=pgettext_lazy("activities", "Studio"), required=False)
+    # A text box (code or name, with suggestions) rather than a list of every studio: a region has a thousand.
+    studio = forms.CharField(label=pgettext_lazy("activities", "Studio"), required=False, max_length=100)
     kind = forms.ChoiceField(
         label=pgettext_lazy("activities", "Kind"),
         required=False,
@@ -235,12 +237,26 @@ class QueueFilterForm(forms.Form):
         label=pgettext_lazy("activities", "State"), required=False, choices=[("", _("Waiting on me")), *QUEUE_STATES]
     )
 
-    def __init__(self, *args, studios=(), **kwargs):
+    def __init__(self, *args, studios=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["studio"].choices = [
-            ("", pgettext_lazy("activities", "Every studio")),
-            *[(str(s.pk), s.name) for s in studios],
-        ]
+        self.studios = studios  # the queryset of the studios the user's queue covers
+
+    def clean_studio(self):
+        """The studio named by its code (or name, or a unique part of it) among those of the queue; None for all."""
+        text = (self.cleaned_data.get("studio") or "").strip()
+        if not text or self.studios is None:
+            return None
+        found = (self.studios.filter(code__iexact=text).first()
+                 or (self.studios.filter(pk=int(text)).first() if text.isdigit() else None)
+                 or self.studios.filter(name=text).first())
+        if found is None:
+            matches = list(self.studios.filter(Q(name__icontains=text) | Q(code__icontains=text))[:2])
+            if len(matches) == 1:
+                found = matches[0]
+        if found is None:
+            raise forms.ValidationError(_("No single studio matches “%(text)s”; type its code or full name.") %
+                                        {"text": text})
+        return found
 
 
 class HeldWithAttendanceForm(AttendanceForm):

@@ -441,15 +441,21 @@ def _queue_studios(user):
     return Studio.objects.order_by("code") if office else Studio.objects.filter(pk__in=studio_ids).order_by("code")
 
 
+QUEUE_STUDIO_OPTIONS = 50
+
+
 @login_required
 def review_queue(request):
-    studios = list(_queue_studios(request.user))
+    studios = _queue_studios(request.user)
     form = QueueFilterForm(request.GET or None, studios=studios)
     data = form.cleaned_data if form.is_valid() else {}
-    items = selectors.review_queue(user=request.user, studio_id=int(data["studio"]) if data.get("studio") else None,
+    studio = data.get("studio")
+    items = selectors.review_queue(user=request.user, studio_id=studio.pk if studio else None,
                                    kind=data.get("kind", ""), state=data.get("state", ""))
     return render(request, "activities/queue.html", {
         "form": form, "items": items, "is_office": is_office(request.user),
+        # Suggestions for the studio box: a bounded list, whatever the number of studios.
+        "studio_options": list(studios.values_list("code", "name")[:QUEUE_STUDIO_OPTIONS]),
         "overdue_count": sum(1 for item in items if item.overdue),
     })
 

@@ -26,6 +26,33 @@ class AssessmentChoiceForm(forms.Form):
         self.fields["year"].error_messages["invalid_choice"] = _("Choose one of the school years listed.")
 
 
+class OverviewFilterForm(forms.Form):
+    """The overview's filters: subject, stage, verdict, only the studios behind; the sort and the page."""
+
+    subject = forms.ChoiceField(label=_("Subject"), required=False,
+                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    stage = forms.ChoiceField(label=_("Stage"), required=False,
+                              widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    verdict = forms.ChoiceField(label=_("Verdict"), required=False,
+                                choices=[("", _("Any verdict")), ("fail", _("Fail")), ("pending", _("Undecided")),
+                                         ("pass", _("Pass"))],
+                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    behind = forms.BooleanField(label=_("Only studios behind"), required=False,
+                                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+    def __init__(self, *args, subjects: list[str], **kwargs):
+        from members.models import Stage
+
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = [("", _("Any subject"))] + [(s, s) for s in subjects]
+        self.fields["stage"].choices = [("", _("Any stage")), *Stage.choices]
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {"subject": "", "stage": "", "verdict": "", "behind": False}
+        return {name: self.cleaned_data[name] for name in ("subject", "stage", "verdict", "behind")}
+
+
 # Nothing is chosen for the officer: a grade is a decision, not a default to accept.
 GRADE_OR_NOTHING = [("", _("— choose a grade —")), *GRADE_CHOICES]
 

@@ -135,3 +135,91 @@ class RuleOverride(models.Model):
 
     def __str__(self):
         return f"{self.rule} {self.period}: {self.status}"
+
+
+class AssessmentResult(models.Model):
+    """A studio's computed assessment, stored so that pages, exports and reminders read it instead of assessing
+    live (assessments/results.py keeps it up to date).
+
+    One row per studio, kind and period: an annual assessment per school year (``start_year`` the year's first
+    calendar year) and a cycle assessment (``start_year`` the cycle's first year). ``result`` is the full result
+    (assessment-json.md with overrides and sign-off, as the selectors return it); the verdict, rate and counts are
+    columns as well so that lists filter, sort and sum in SQL. ``stale`` says a record it read changed since it was
+    computed (a recomputation is queued); ``error`` that the last recomputation failed: the result kept is the last
+    good one.
+    """
+
+    class Verdict(models.TextChoices):
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+        PENDING = "pending", _("Pending")
+
+    Kind = Kind
+
+    studio = models.ForeignKey("studios.Studio", on_delete=models.CASCADE, related_name="results",
+                               verbose_name=_("studio"))
+    cycle = models.ForeignKey("studios.Cycle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cycle"))
+    kind = models.CharField(_("assessment"), max_length=10, choices=Kind.choices)
+    start_year = models.PositiveSmallIntegerField(_("first calendar year of the period"))
+    period_end = models.DateField(_("end of the period"))
+    as_of = models.DateField(_("computed as of"))
+    settings_fingerprint = models.CharField(_("fingerprint of the settings and overrides"), max_length=64)
+    evidence_fingerprint = models.CharField(_("fingerprint of the evidence read"), max_length=64)
+    computed_at = models.DateTimeField(_("computed at"))
+    stale = models.BooleanField(_("stale"), default=False)
+    # The time of the latest change that made the result stale: a recomputation that began before it does not
+    # clear the flag (it may not have seen that change).
+    stale_since = models.DateTimeField(_("stale since"), null=True, blank=True)
+    error = models.TextField(_("last error"), blank=True)
+    error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    team_verdict = models.CharField(_("team verdict"), max_length=10, choices=Verdict.choices)
+    compliance_rate = models.FloatField(_("compliance rate"), null=True, blank=True)
+    met = models.PositiveIntegerField(_("met"), default=0)
+    not_met = models.PositiveIntegerField(_("not met"), default=0)
+    pending = models.PositiveIntegerField(_("pending"), default=0)
+    not_applicable = models.PositiveIntegerField(_("not applicable"), default=0)
+    applicable = models.PositiveIntegerField(_("applicable"), default=0)
+    signoff_grade = models.CharField(_("final grade"), max_length=10, blank=True)
+    result = models.JSONField(_("computed result"))
+
+    class Meta:
+        ordering = ["studio", "kind", "start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["studio", "kind", "start_year"], name="result_once_per_assessment"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "start_year", "compliance_rate"], name="result_by_rate"),
+            models.Index(fields=["kind", "start_year", "not_met"], name="result_by_not_met"),
+            models.Index(fields=["stale"], name="result_stale"),
+            models.Index(fields=["as_of", "period_end"], name="result_running"),
+        ]
+        verbose_name = _("stored assessment result")
+        verbose_name_plural = _("stored assessment results")
+
+    def __str__(self):
+        return f"{self.studio_id} {self.kind} {self.start_year}: {self.verdict}"
+
+
+class AssessmentTally(models.Model):
+    """Counts of one stored result by rule (every instance) and by semester (the instances that count), so the
+    overview's charts sum them in SQL across the banner."""
+
+    class Axis(models.TextChoices):
+        RULE = "rule", _("rule")
+        SEMESTER = "semester", _("semester")
+
+    result = models.ForeignKey(AssessmentResult, on_delete=models.CASCADE, related_name="tallies")
+    axis = models.CharField(max_length=10, choices=Axis.choices)
+    key = models.CharField(max_length=30)
+    met = models.PositiveIntegerField(default=0)
+    not_met = models.PositiveIntegerField(default=0)
+    pending = models.PositiveIntegerField(default=0)
+    not_applicable = models.PositiveIntegerField(default=0)
+    applicable = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["result", "axis", "key"], name="tally_once_per_key")]
+        indexes = [models.Index(fields=["axis", "key"], name="tally_by_key")]
+        verbose_name = _("assessment tally")
+        verbose_name_plural = _("assessment tallies")

@@ -242,8 +242,16 @@ def person_checklist(*, teacher: Teacher, as_of: datetime.date | None = None) ->
     if not cycles:
         return []
     checklists = []
-    for result in _assess_all(cycles, start_year=school_year.start_year, kind=ANNUAL, as_of=as_of,
-                              settings=settings, signoffs=False):
+    if as_of == timezone.localdate():
+        # The stored results of their studios, recomputed here first if a change (theirs, say) made one stale:
+        # a person's own checklist is never behind their own last change.
+        from .results import iter_stored_results
+
+        source = iter_stored_results(studios=list(cycles), school_year=school_year, kind=ANNUAL)
+    else:
+        source = _assess_all(cycles, start_year=school_year.start_year, kind=ANNUAL, as_of=as_of,
+                             settings=settings, signoffs=False)
+    for result in source:
         checklists.append(_checklist(result, school_year, as_of, teacher.code, roles[result["studio_id"]]))
     return checklists
 
@@ -272,7 +280,8 @@ def _checklist(result: dict, school_year, as_of: datetime.date, code: str, role:
 
 def studio_checklists(*, studios, as_of: datetime.date | None = None) -> dict[int, list[dict]]:
     """The checklist of everyone active on ``as_of`` in each of these studios, in a fixed number of queries
-    (for reminders): {studio_id: [checklist as in person_checklist, with "teacher", host first]}."""
+    (for reminders): {studio_id: [checklist as in person_checklist, with "teacher", host first]}. As of today
+    they are read from the stored results; another day is assessed live."""
     as_of = as_of or timezone.localdate()
     school_year = school_year_on(as_of)
     settings = current_settings()
@@ -286,8 +295,14 @@ def studio_checklists(*, studios, as_of: datetime.date | None = None) -> dict[in
     ):
         roles[sid][code] = role
     found = {}
-    for result in _assess_all(cycles, start_year=school_year.start_year, kind=ANNUAL, as_of=as_of,
-                              settings=settings, signoffs=False):
+    if as_of == timezone.localdate():  # today: the stored results (results.py), refreshed first where outdated
+        from .results import iter_stored_results
+
+        source = iter_stored_results(studios=list(cycles), school_year=school_year, kind=ANNUAL)
+    else:
+        source = _assess_all(cycles, start_year=school_year.start_year, kind=ANNUAL, as_of=as_of,
+                             settings=settings, signoffs=False)
+    for result in source:
         people = sorted(roles[result["studio_id"]].items(), key=lambda item: (item[1] != Membership.Role.HOST,
                                                                                item[0]))
         found[result["studio_id"]] = [_checklist(result, school_year, as_of, code, role) for code, role in people]

@@ -1,5 +1,7 @@
 """Background work of the assessment. Each task takes ids (and plain values), calls a service and returns
-something small, or, for a chunk of ``assess --all``, the chunk's JSON lines."""
+something small, or, for a chunk of ``assess --all``, the chunk's JSON lines. The stored results are recomputed
+by ``refresh_results`` (queued on commit after a change), ``refresh_all_results`` and the nightly
+``refresh_running_results``."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime
 import zlib
 
 from celery import group, shared_task
+from django.db import OperationalError
 
 
 def chunked(ids: list[int], size: int) -> list[list[int]]:
@@ -41,3 +44,31 @@ def dispatch_assess_chunks(studio_ids: list[int], *, start_year: int, kind: str,
         assess_chunk.s(part, start_year, kind, as_of.isoformat()).set(expires=timeout * (index + 1))
         for index, part in enumerate(chunked(studio_ids, chunk))
     ).apply_async()
+
+
+# --- stored results (assessments/results.py) ---------------------------------------------------------------------
+
+
+@shared_task(autoretry_for=(OperationalError, ConnectionError), retry_backoff=10, max_retries=5)
+def refresh_results(studio_ids: list[int], as_of: str | None = None) -> int:
+    """Recompute and store the results of these studios (one evidence load for all of them)."""
+    from . import results
+
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    return results.results_refresh(studio_ids=studio_ids, as_of=day)
+
+
+@shared_task(autoretry_for=(OperationalError, ConnectionError), retry_backoff=10, max_retries=5)
+def refresh_all_results() -> int:
+    """Every studio's results (a setting changed, a ledger was imported)."""
+    from . import results
+
+    return results.results_refresh_all()
+
+
+@shared_task(autoretry_for=(OperationalError, ConnectionError), retry_backoff=30, max_retries=5)
+def refresh_running_results() -> int:
+    """The nightly run: results whose period is still running move with "as of today"."""
+    from . import results
+
+    return results.results_refresh_running()

@@ -139,7 +139,7 @@ def upload_read(*, upload_id) -> Upload | None:
 
     from . import convert
     from .sandbox import ToolMissing
-    from .signals import preview_name, upload_counted
+    from .signals import preview_name, upload_counted, upload_read_done
     from .uploads import KINDS
 
     upload = Upload.objects.filter(pk=upload_id).first()
@@ -185,6 +185,7 @@ def upload_read(*, upload_id) -> Upload | None:
                 storage.save(name, ContentFile(image))
             Upload.objects.filter(pk=upload.pk).update(preview=Upload.Preview.DONE, preview_pages=len(pages))
     upload.refresh_from_db()
+    upload_read_done.send(sender=Upload, upload=upload)
     return upload
 
 

@@ -7,6 +7,9 @@ from .models import Upload
 # Sent when the background worker has read a file the office engine had to convert (.doc, .wps): its
 # text_chars is now known. Apps whose records take their count from the file listen (records.signals).
 upload_counted = Signal()  # sender=Upload, upload=the Upload
+# Sent when the worker has finished reading a file (conversion, text recognition, preview): a typed count may now be
+# confirmed by the recognised text, so what the assessment reads may have changed (assessments.signals).
+upload_read_done = Signal()  # sender=Upload, upload=the Upload
 
 
 @receiver(post_delete, sender=Upload)

@@ -12,8 +12,14 @@ from .models import ExportJob
 def iter_assessment_results(*, studios, school_year, kind: str, as_of: datetime.date):
     """The assessment results in the JSON shape of assessment-json.md, one per studio, lazily.
 
-    The assessment app computes them (assessments.selectors); the sheets only lay them out."""
+    The assessment app computes them (assessments.selectors); the sheets only lay them out. As of today they are
+    the stored results (assessments.results, outdated ones recomputed first), streamed; another day is assessed."""
     from assessments import selectors
+
+    if as_of == timezone.localdate():
+        from assessments.results import iter_stored_results
+
+        return iter_stored_results(studios=studios, school_year=school_year, kind=kind)
 
     iterate = getattr(selectors, "iter_assessment_results", None)
     if iterate is not None:

@@ -11,7 +11,12 @@ from .selectors import studio_list
 def office_studios(request):
     if not is_office(request.user):
         return None
-    return {"studios": studio_list(user=request.user), "title": _("Every studio")}
+    # The home shows the first studios only: a region has a thousand, the studio list pages through them.
+    studios = studio_list(user=request.user)
+    return {"studios": studios[:HOME_STUDIOS], "count": studios.count(), "title": _("Every studio")}
+
+
+HOME_STUDIOS = 10
 
 
 @home_panel(template="studios/_home_memberships.html", order=10)

@@ -113,7 +113,8 @@ def test_a_real_worker_on_redis_delivers_the_filing_email(settings):
     published = []
 
     def remember(sender=None, headers=None, **kwargs):
-        published.append(headers["id"])
+        if not sender.startswith("assessments."):  # stored results are recomputed too; another test waits on those
+            published.append(headers["id"])
 
     after_task_publish.connect(remember, weak=False)
     try:
@@ -126,7 +127,8 @@ def test_a_real_worker_on_redis_delivers_the_filing_email(settings):
             services.filing_submit(actor=banner.a.host.user, filing=activity.filing)
             assert published, "the e-mail task was not queued after commit"
             for task_id in published:
-                app.AsyncResult(task_id).get(timeout=10)
+                # The solo worker first recomputes the stored results the banner's creation queued.
+                app.AsyncResult(task_id).get(timeout=60)
     finally:
         after_task_publish.disconnect(remember)
     assert [message.to for message in mail.outbox] == [["office@example.edu.cn"]]

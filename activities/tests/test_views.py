@@ -284,6 +284,33 @@ def test_the_queue_filters_by_studio_kind_and_state(banner, make_activity):
     assert review_queue(user=banner.officer, studio_id=banner.b.studio.pk) == []
 
 
+def test_the_queue_studio_box_finds_a_studio_by_code_or_name_and_suggests_a_bounded_list(banner, client_for,
+                                                                                          make_activity):
+    from activities import views
+    from studios.tests.factories import make_studio
+
+    services.filing_submit(actor=banner.a.host.user, filing=make_activity().filing)
+    _document(banner.b.studio)
+    client = client_for(banner.officer)
+    url = reverse("activities:queue")
+    by_code = client.get(url, {"studio": "ws-b"}).content.decode()
+    assert by_code.count('data-testid="queue-row"') == 1
+    by_name = client.get(url, {"studio": banner.a.studio.name}).content.decode()
+    assert by_name.count('data-testid="queue-row"') == 1
+    unknown = client.get(url, {"studio": "没有这个工作室"}).content.decode()
+    assert "没有唯一匹配" in unknown
+    for _index in range(3):
+        make_studio()
+    original = views.QUEUE_STUDIO_OPTIONS
+    views.QUEUE_STUDIO_OPTIONS = 2
+    try:
+        page = client.get(url).content.decode()
+    finally:
+        views.QUEUE_STUDIO_OPTIONS = original
+    datalist = page.split('<datalist id="queue-studios">', 1)[1].split("</datalist>", 1)[0]
+    assert datalist.count("<option") == 2
+
+
 def test_a_host_sees_their_own_items_awaiting_them(banner, make_activity):
     from activities.selectors import review_queue
 

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from studios.access import is_office, require_office
+from studios.models import Studio
 
-from .. import selectors
+from .. import results, selectors
+from ..forms import OverviewFilterForm
 from .labels import GRADE_LABELS, KIND_LABELS, STATUS_LABELS, VERDICT_LABELS, period_label, rate_percent, settings_rows
 from .years import banner_years, choose_assessment, school_year
 
@@ -25,28 +27,41 @@ SORTS = {
 
 @login_required
 def overview(request):
-    """Studios × rules for a year or cycle, worst first, with charts and the same numbers as tables."""
+    """Studios × rules for a year or cycle from the stored results, worst first, a page at a time, filtered by
+    subject, stage, verdict and "behind", with totals and charts summed over every studio listed."""
     require_office(request.user)
     years = banner_years()
     form, kind, year = choose_assessment(request.GET, years)
     sort = request.GET.get("sort", "rate")
     if sort not in SORTS:
         sort = "rate"
-    matrix = selectors.overview_matrix(school_year=school_year(year), kind=kind)
+    subjects = list(Studio.objects.exclude(subject="").order_by("subject").values_list("subject", flat=True)
+                    .distinct())
+    filter_form = OverviewFilterForm(request.GET if _filtered(request.GET) else None, subjects=subjects)
+    filters = filter_form.filters()
+    matrix = results.overview_page(school_year=school_year(year), kind=kind, page=request.GET.get("page") or 1,
+                                   sort=sort, **filters)
     query = urlencode({"kind": kind, "year": year})
-    rows = sort_rows(decorate_rows(matrix, query), sort)
+    filter_query = urlencode({key: ("1" if value is True else value) for key, value in filters.items() if value})
+    rows = decorate_rows(matrix, query)
     for rule in matrix["by_rule"]:
         rule["rate_label"] = rate_percent(rule["rate"])
     for point in matrix["trend"]:
         point["label"] = period_label(point["period"])
         point["rate_label"] = rate_percent(point["rate"])
     matrix["totals"]["rate_label"] = rate_percent(matrix["totals"]["rate"])
+    page_query = "&".join(part for part in (query, filter_query, f"sort={sort}") if part)
     return render(request, "assessments/overview.html", {
         "form": form, "kind": kind, "year": year, "kind_label": KIND_LABELS[kind], "matrix": matrix,
-        "rows": rows, "sort": sort, "sorts": SORTS, "query": query,
+        "rows": rows, "sort": sort, "sorts": SORTS, "query": query, "filter_form": filter_form,
+        "filter_query": filter_query, "page": matrix["page"], "query_string": page_query,
         "charts": chart_data(matrix, rows), "status_labels": STATUS_LABELS,
         "settings_used": settings_rows(matrix["settings"]),
     })
+
+
+def _filtered(data) -> bool:
+    return any(data.get(name) for name in ("subject", "stage", "verdict", "behind"))
 
 
 def decorate_rows(matrix: dict, query: str) -> list[dict]:
@@ -67,16 +82,25 @@ def decorate_rows(matrix: dict, query: str) -> list[dict]:
 
 
 def behind_context(user) -> dict | None:
-    """The office's home panel: the studios furthest behind this school year, and on which rules."""
+    """The office's home panel: the studios furthest behind this school year, and on which rules (stored
+    results: five rows and totals summed in SQL, whatever the number of studios)."""
     if not is_office(user):
         return None
     year = selectors.school_year_on(timezone.localdate())
-    matrix = selectors.overview_matrix_recent(school_year=year, kind="annual")
+    found = results.behind_page(school_year=year)
     query = urlencode({"kind": "annual", "year": year.label})
-    rows = sort_rows(decorate_rows(matrix, query), "not_met")
-    return {"year": year.label, "rows": rows[:5], "count": len(rows),
-            "behind_count": sum(1 for row in rows if row["not_met"]),
-            "overview_url": reverse("assessments:overview") + "?" + query}
+    rows = decorate_rows({"rows": found["rows"], "rules": _rule_columns()}, query)
+    return {"year": year.label, "rows": rows, "count": found["totals"]["studios"],
+            "behind_count": found["totals"]["behind"], "updating": found["updating"],
+            "computed_at": found["computed_at"],
+            "overview_url": reverse("assessments:overview") + "?" + query,
+            "behind_url": reverse("assessments:overview") + "?" + query + "&behind=1&sort=not_met"}
+
+
+def _rule_columns() -> list[dict]:
+    from ..rules import REGISTRY
+
+    return [{"id": rule.id, "title": rule.title} for rule in REGISTRY]
 
 
 def _cell(rule: dict, cell: dict, met_word: str) -> dict:

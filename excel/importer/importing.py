@@ -80,6 +80,10 @@ class LedgerImport(PeopleSheets, ActivitySheets, RecordSheets):
                 through(researchproject_id=project.pk, teacher_id=teacher.pk)
                 for project, people in plan.participants for teacher in people
             ], batch_size=BATCH)
+        # Bulk writes send no signals: every stored assessment result may read what was imported.
+        from assessments.results import results_mark_stale
+
+        results_mark_stale(studio_ids=None)
 
 
     def move_document_counters(self):
