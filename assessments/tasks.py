@@ -72,3 +72,29 @@ def refresh_running_results() -> int:
     from . import results
 
     return results.results_refresh_running()
+
+
+@shared_task(ignore_result=True)
+def refresh_in_chunks(studio_ids: list[int] | None = None, as_of: str | None = None, chunk: int = 100) -> int:
+    """A full recomputation spread over the workers: these studios (None: those the nightly run would recompute —
+    a result whose period still runs, a stale one, a studio with none), in id order, handed to ``refresh_results``
+    ``chunk`` at a time as a Celery group, each chunk one evidence load of its own studios. Returns the number of
+    chunks queued (eagerly, without Redis, they run here before it returns)."""
+    from django.utils import timezone
+
+    from studios.models import Studio
+
+    from . import results
+    from .models import AssessmentResult
+
+    day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    if studio_ids is None:
+        ids = set(AssessmentResult.objects.filter(results.outdated_q(day)).values_list("studio_id", flat=True))
+        ids |= set(Studio.objects.filter(cycles__isnull=False).exclude(results__isnull=False)
+                   .values_list("pk", flat=True))
+    else:
+        ids = {int(sid) for sid in studio_ids}
+    parts = chunked(sorted(ids), max(1, int(chunk)))
+    if parts:
+        group(refresh_results.s(part, day.isoformat()) for part in parts).apply_async()
+    return len(parts)

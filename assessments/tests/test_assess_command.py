@@ -155,3 +155,14 @@ def test_chunks_keep_the_order_of_the_studios():
 
     assert chunked([5, 3, 9, 1, 7], 2) == [[5, 3], [9, 1], [7]]
     assert chunked([], 3) == []
+
+
+def test_a_recomputation_in_chunks_stores_every_studios_results(banner):
+    from assessments.models import AssessmentResult
+    from assessments.tasks import refresh_in_chunks
+
+    AssessmentResult.objects.all().delete()
+    queued = refresh_in_chunks(studio_ids=[banner.a.studio.pk, banner.b.studio.pk], as_of="2025-09-30", chunk=1)
+    assert queued == 2
+    stored = set(AssessmentResult.objects.values_list("studio_id", flat=True))
+    assert stored == {banner.a.studio.pk, banner.b.studio.pk}
