@@ -11,22 +11,41 @@ checklist, the overview its matrix and the studio assessment its verdict.
 gunicorn runs under DJANGO_ENV=production. In production nginx terminates TLS and tells Django so with
 X-Forwarded-Proto: https and the client's address with X-Real-IP (deploy/nginx/mingshi.conf); here Locust sends
 those two headers itself, as nginx would, and its cookie jar sends the Secure session cookie over the loopback
-connection as a browser sends it over TLS. Nothing else in the production profile is changed.
+connection as a browser sends it over TLS. Nothing else in the production profile is changed: officers log in
+with their second factor (MINGSHI_REQUIRE_2FA is on in production), the code computed from the authenticator key
+generate_banner.py gives every office account (LOAD_TOTP_KEY), as their phone would.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import itertools
 import os
 import re
+import struct
+import time
 
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "load-pass-2026")
 STUDIOS = int(os.environ.get("LOAD_STUDIOS", "30"))
 MEMBERS_PER_STUDIO = int(os.environ.get("LOAD_PEOPLE", "13")) - 1
+# The authenticator key of every office account of the load database (hex, as django-otp stores it).
+LOAD_TOTP_KEY = os.environ.get("LOAD_TOTP_KEY", "6c6f61642d746f74702d6b65792d32303236")
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+
+def totp(key_hex: str, *, at: float | None = None, step: int = 30, digits: int = 6) -> str:
+    """RFC 6238, as an authenticator app computes it (Locust's own environment has no django-otp)."""
+    counter = int((time.time() if at is None else at) // step)
+    digest = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 10 ** digits
+    return f"{code:0{digits}d}"
+
 
 _officers = itertools.count(0)
 _hosts = itertools.count(0)
@@ -40,6 +59,7 @@ def studio_code(index: int) -> str:
 
 class RoleUser(HttpUser):
     abstract = True
+    second_factor_required = False  # the office and the administrators, under the production profile
     wait_time = between(0.5, 2.0)
 
     # Each role gives username() (the account it takes) and pages() (its round of (group name, path)).
@@ -74,6 +94,21 @@ class RoleUser(HttpUser):
             if response.status_code != 302 or response.headers.get("Location", "").startswith("/accounts/login"):
                 response.failure(f"login as {self.account} answered {response.status_code}")
         self.behind_tls()
+        if self.second_factor_required:
+            self.second_factor(origin)
+
+    def second_factor(self, origin: str):
+        page = self.client.get("/security/second-factor/verify/", name="second factor form")
+        self.behind_tls()
+        token = CSRF_FIELD.search(page.text)
+        with self.client.post(
+            "/security/second-factor/verify/",
+            data={"otp_token": totp(LOAD_TOTP_KEY), "csrfmiddlewaretoken": token.group(1) if token else ""},
+            headers={"Referer": f"{origin}/security/second-factor/verify/"},
+            allow_redirects=False, name="second factor", catch_response=True,
+        ) as response:
+            if response.status_code != 302 or "/second-factor/" in response.headers.get("Location", ""):
+                response.failure(f"second factor of {self.account} answered {response.status_code}")
 
     def visit(self, name: str, path: str, expect: str = ""):
         with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as response:
@@ -93,6 +128,7 @@ class RoleUser(HttpUser):
 
 class Officer(RoleUser):
     weight = 4
+    second_factor_required = True
 
     def username(self):
         self.index = next(_officers)
