@@ -203,7 +203,7 @@ def _write(rows: dict[tuple[int, str, int], dict], errors: dict[int, str], studi
     with transaction.atomic():
         existing = {
             (r.studio_id, r.kind, r.start_year): r
-            for r in AssessmentResult.objects.select_for_update().filter(studio_id__in=studio_ids)
+            for r in AssessmentResult.objects.select_for_update().filter(studio_id__in=studio_ids).order_by("pk")
         }
         changed, created = [], []
         for key, values in rows.items():
@@ -259,7 +259,10 @@ def results_refresh(*, studio_ids: Iterable[int], as_of: datetime.date | None = 
     as_of = as_of or timezone.localdate()
     started = timezone.now()
     if len(studio_ids) <= DEDUPE_MAX:
-        cache.delete_many([_queued_key(sid) for sid in studio_ids])  # a change from now on queues them again
+        try:
+            cache.delete_many([_queued_key(sid) for sid in studio_ids])  # a change from now on queues them again
+        except Exception:  # Redis down: the keys expire by themselves (QUEUED_SECONDS); the page goes on
+            logger.warning("the refresh queue's dedupe is unavailable", exc_info=True)
     from .selectors import current_settings
 
     settings = current_settings()
@@ -290,6 +293,20 @@ def results_mark_failed(*, studio_ids: Iterable[int], error: str) -> int:
 # --- staleness --------------------------------------------------------------------------------------------------
 
 
+def _in_lock_order(studio_ids):
+    """These studios' rows, to be updated with their row locks taken in primary-key order — the order the
+    recomputation locks them in (_write) — so that a change marking a studio stale inside its transaction and a
+    recomputation running for another transaction's commit never deadlock (four officers approving at once)."""
+    return AssessmentResult.objects.filter(pk__in=AssessmentResult.objects.filter(
+        studio_id__in=studio_ids).order_by("pk").select_for_update().values("pk"))
+
+
+def _mark_stale(studio_ids, now) -> None:
+    # savepoint=False: inside the caller's transaction this adds nothing; after a commit it is its own short one.
+    with transaction.atomic(savepoint=False):
+        _in_lock_order(studio_ids).update(stale=True, stale_since=now)
+
+
 def results_mark_stale(*, studio_ids: Iterable[int] | None = None) -> None:
     """A record these studios' rules read changed (None: every studio, a setting): their results are stale at
     once, and recomputed after the transaction commits, one task per transaction whatever the changes."""
@@ -303,7 +320,7 @@ def results_mark_stale(*, studio_ids: Iterable[int] | None = None) -> None:
     if fresh == _EVERYTHING:
         AssessmentResult.objects.update(stale=True, stale_since=now)
     elif fresh:
-        AssessmentResult.objects.filter(studio_id__in=fresh).update(stale=True, stale_since=now)
+        _mark_stale(fresh, now)
 
 
 _EVERYTHING = frozenset({-1})
@@ -332,11 +349,14 @@ def _dispatch(ids: list[int] | None) -> None:
         AssessmentResult.objects.update(stale=True, stale_since=now)
         _queue(tasks.refresh_all_results)
     elif ids:
-        AssessmentResult.objects.filter(studio_id__in=ids).update(stale=True, stale_since=now)
+        _mark_stale(ids, now)
         if not worker_absent() and len(ids) <= DEDUPE_MAX:
             # Autocommit writes (a script, one save after another) would queue a task per save: a studio already
             # waiting in the queue is not queued again (its task reads the database when it starts).
-            ids = [sid for sid in ids if cache.add(_queued_key(sid), 1, timeout=QUEUED_SECONDS)]
+            try:
+                ids = [sid for sid in ids if cache.add(_queued_key(sid), 1, timeout=QUEUED_SECONDS)]
+            except Exception:  # Redis down: no dedupe, and _queue below fails softly as well — pages go on
+                logger.warning("the refresh queue's dedupe is unavailable", exc_info=True)
         if ids:
             _queue(tasks.refresh_results, ids)
 

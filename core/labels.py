@@ -72,6 +72,7 @@ ACTION_VERBS = {
     "lock": pgettext_lazy("audit verb", "locked"),
     "unlock": pgettext_lazy("audit verb", "unlocked"),
     "download": pgettext_lazy("audit verb", "downloaded"),
+    "notice_download": pgettext_lazy("audit verb", "filing notice downloaded"),
     "preview": pgettext_lazy("audit verb", "previewed"),
     "count_from_file": pgettext_lazy("audit verb", "counted from its file"),
     "export": pgettext_lazy("audit verb", "exported"),
