@@ -46,6 +46,7 @@ from .loader import load_evidence, studio_cycles
 from .models import AssessmentResult, AssessmentTally, RuleSettings
 from .periods import MET, NOT_APPLICABLE, NOT_MET
 from .rules import RULES_BY_ID
+from .selectors import _Tally
 
 logger = logging.getLogger(__name__)
 
@@ -78,27 +79,15 @@ def _overall_verdict(result: dict) -> str:
     return "pass"
 
 
-class _Count:
-    __slots__ = ("met", "not_met", "pending", "not_applicable", "applicable")
+class _Count(_Tally):
+    """The overview's tally of statuses (selectors._Tally), stored as columns: the rate is computed in SQL."""
 
-    def __init__(self):
-        self.met = self.not_met = self.pending = self.not_applicable = self.applicable = 0
-
-    def add(self, status: str) -> None:
-        if status == NOT_APPLICABLE:
-            self.not_applicable += 1
-            return
-        self.applicable += 1
-        if status == MET:
-            self.met += 1
-        elif status == NOT_MET:
-            self.not_met += 1
-        else:
-            self.pending += 1
+    __slots__ = ()
 
     def as_dict(self) -> dict:
-        return {"met": self.met, "not_met": self.not_met, "pending": self.pending,
-                "not_applicable": self.not_applicable, "applicable": self.applicable}
+        counts = super().as_dict()
+        del counts["rate"]
+        return counts
 
 
 def summarise(result: dict) -> tuple[dict, dict[tuple[str, str], dict]]:
