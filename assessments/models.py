@@ -33,8 +33,9 @@ class RuleSettings(models.Model):
 
     @classmethod
     def current(cls) -> "RuleSettings":
-        settings_row, _created = cls.objects.get_or_create(pk=1)
-        return settings_row
+        """The office's row, or the defaults unsaved: a read never creates it, since creating it is a change of
+        the settings that every studio's stored results read (it would mark them all stale)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     def as_dict(self) -> dict:
         return {name: (float(value) if name == "attendance_min_ratio" else value)

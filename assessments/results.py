@@ -493,14 +493,20 @@ def ensure_fresh(*, kind: str, start_year: int, studios=None) -> dict:
     return {"updating": len(outdated | missing)}
 
 
-def results_refresh_running(*, as_of: datetime.date | None = None, chunk: int = 200) -> int:
-    """The nightly run: every studio with a result whose period is still running (or stale, or missing),
-    recomputed as of today, ``chunk`` studios at a time. Returns the results written."""
-    as_of = as_of or timezone.localdate()
+def running_studio_ids(as_of: datetime.date) -> list[int]:
+    """What the nightly run recomputes, in id order: every studio with a result whose period is still running
+    (or stale), and every studio with a cycle and no result yet."""
     ids = set(AssessmentResult.objects.filter(outdated_q(as_of)).values_list("studio_id", flat=True))
     ids |= set(Studio.objects.filter(cycles__isnull=False).exclude(results__isnull=False)
                .values_list("pk", flat=True))
-    ordered = sorted(ids)
+    return sorted(ids)
+
+
+def results_refresh_running(*, as_of: datetime.date | None = None, chunk: int = 200) -> int:
+    """The nightly run in one process: ``running_studio_ids`` recomputed as of today, ``chunk`` studios at a
+    time. Returns the results written. (The beat task spreads the same studios over the workers instead.)"""
+    as_of = as_of or timezone.localdate()
+    ordered = running_studio_ids(as_of)
     written = 0
     for offset in range(0, len(ordered), chunk):
         written += results_refresh(studio_ids=ordered[offset:offset + chunk], as_of=as_of)

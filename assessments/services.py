@@ -302,7 +302,7 @@ def rule_settings_update(*, actor, reason: str = "", **values) -> RuleSettings:
     if unknown:
         raise DomainError(_("Unknown settings: %(names)s.") % {"names": ", ".join(unknown)})
     cleaned = {name: _clean_setting(name, value) for name, value in values.items()}
-    RuleSettings.current()
+    RuleSettings.objects.get_or_create(pk=1)
     row = RuleSettings.objects.select_for_update().get(pk=1)
     changes = {}
     for name, value in cleaned.items():

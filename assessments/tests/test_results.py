@@ -174,6 +174,18 @@ def test_the_nightly_run_recomputes_what_is_running_and_what_is_missing(banner):
     assert not AssessmentResult.objects.filter(results.outdated_q(timezone.localdate())).exists()
 
 
+def test_the_nightly_task_spreads_the_running_studios_over_the_workers_in_chunks(banner):
+    from assessments.tasks import refresh_running_results
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    results.results_refresh(studio_ids=[banner.a.studio.pk], as_of=yesterday)
+    assert results.running_studio_ids(timezone.localdate()) == sorted([banner.a.studio.pk, banner.b.studio.pk])
+    assert refresh_running_results(chunk=1) == 2  # one chunk task per studio (eager here: run before it returns)
+    assert AssessmentResult.objects.filter(studio=banner.b.studio).count() == 4
+    assert not AssessmentResult.objects.filter(results.outdated_q(timezone.localdate())).exists()
+    assert refresh_running_results() == 0  # nothing left to do tonight
+
+
 def test_the_nightly_task_is_in_the_beat_schedule():
     from mingshi.celery import app
 
@@ -621,3 +633,20 @@ def test_a_members_own_checklist_is_never_behind_their_own_last_change(banner):
             mock.patch("assessments.tasks.refresh_results.delay"):  # the worker is busy elsewhere
         paper(member, banner.a.studio, timezone.localdate(), chars=3000)
         assert paper_item()["status"] == "met"
+
+
+def test_pages_that_read_the_rule_settings_never_create_them_nor_mark_every_studio_stale(banner, client_for):
+    # Found by the load run: the first records page created the settings row with its defaults, which marked
+    # every studio stale, and the next pages recomputed the whole banner in the request.
+    from assessments.models import RuleSettings
+
+    RuleSettings.objects.all().delete()
+    results.results_refresh(studio_ids=[banner.a.studio.pk, banner.b.studio.pk])
+    member = banner.a.members[0]
+    work = paper(member, banner.a.studio, D(2024, 10, 10))
+    results.results_refresh(studio_ids=[banner.a.studio.pk])
+    assert RuleSettings.current().paper_min_chars == RuleSettings().paper_min_chars
+    for url in ("/records/mine/", "/records/works/new/", f"/records/works/{work.pk}/", "/"):
+        assert client_for(member.user).get(url).status_code == 200
+    assert not RuleSettings.objects.exists()
+    assert not AssessmentResult.objects.filter(stale=True).exists()

@@ -6,6 +6,7 @@
 #   SKIP_GENERATE=1 bench/load/run.sh     # keep the database from the last run
 #   USERS=20 DURATION=2m WORKERS=3 PORT=8811 bench/load/run.sh
 #   ROLES="Host Member" bench/load/run.sh # only some roles (Locust user classes: Officer, Host, Member)
+#   STUDIOS=1000 bench/load/run.sh        # a region instead of a banner (generate_banner.py --studios)
 #
 # Needs a local PostgreSQL that the postgres role reaches without a password, and Locust, which is not one of
 # the product's dependencies: it is installed into var/locust-venv on first use (pip install locust==2.47.0).
@@ -47,7 +48,7 @@ if [ -z "$LOCUST" ]; then
 fi
 
 if [ -z "${SKIP_GENERATE:-}" ]; then
-    "$PY" bench/generate_banner.py   # migrates first
+    "$PY" bench/generate_banner.py --studios "${STUDIOS:-30}"   # migrates first
 else
     "$PY" manage.py migrate --noinput -v 0
 fi
