@@ -183,6 +183,8 @@ class AssessmentResult(models.Model):
     applicable = models.PositiveIntegerField(_("applicable"), default=0)
     signoff_grade = models.CharField(_("final grade"), max_length=10, blank=True)
     result = models.JSONField(_("computed result"))
+    # The overview's row of this result (results.matrix_row): lists read it instead of the whole result.
+    matrix = models.JSONField(_("overview row"), default=dict, blank=True)
 
     class Meta:
         ordering = ["studio", "kind", "start_year"]

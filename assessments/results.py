@@ -169,6 +169,7 @@ def _compute_round(cycle_start_years: dict[int, int], *, as_of: datetime.date, s
                     "evidence_fingerprint": evidence_fingerprint,
                     "computed_at": started,
                     "result": result,
+                    "matrix": matrix_row(result),
                     "tallies": tallies,
                     **columns,
                 }
@@ -182,7 +183,7 @@ def _compute_round(cycle_start_years: dict[int, int], *, as_of: datetime.date, s
 
 _COLUMNS = ("cycle_id", "period_end", "as_of", "settings_fingerprint", "evidence_fingerprint", "computed_at",
             "verdict", "team_verdict", "compliance_rate", "met", "not_met", "pending", "not_applicable",
-            "applicable", "signoff_grade", "result")
+            "applicable", "signoff_grade", "result", "matrix")
 
 
 def _write(rows: dict[tuple[int, str, int], dict], errors: dict[int, str], studio_ids: list[int], *,
@@ -536,35 +537,44 @@ def _worst(statuses) -> str:
 
 
 def matrix_row(result: dict) -> dict:
-    """One studio's row of the overview from its result: per rule, the worst instance and the counts (as
-    selectors.overview_matrix builds it live)."""
+    """One studio's row of the overview from its result: per rule, the worst instance's status and the counts
+    (as selectors.overview_matrix builds it live), and the periods of its non-cycle instances. Stored beside the
+    result when it is computed (``AssessmentResult.matrix``), so that a list of studios never reads the whole
+    results: a page of 50 studios' annual results is several megabytes of JSON."""
     from .rules import REGISTRY
 
-    cell_instances: dict[str, list] = defaultdict(list)
-    for teacher, block in [(None, result["team"])] + [(m["teacher"], m) for m in result["members"]]:
+    statuses: dict[str, list] = defaultdict(list)
+    periods = set()
+    for block in [result["team"], *result["members"]]:
         for instance in block["rules"]:
-            cell_instances[instance["rule"]].append(
-                {"period": instance["period"], "status": effective_status(instance), "teacher": teacher,
-                 "counts": instance.get("counts", True)})
+            statuses[instance["rule"]].append(effective_status(instance))
+            if instance["period"] != "cycle":
+                periods.add(instance["period"])
     cells = {}
     for rule in REGISTRY:
-        instances = cell_instances.get(rule.id, [])
+        found = statuses.get(rule.id, [])
         count = _Count()
-        for instance in instances:
-            count.add(instance["status"])
+        for status in found:
+            count.add(status)
         values = count.as_dict()
         values["rate"] = round(count.met / count.applicable, 4) if count.applicable else None
-        cells[rule.id] = {"status": _worst(i["status"] for i in instances), **values, "instances": instances}
-    return {"cells": cells}
+        cells[rule.id] = {"status": _worst(found), **values}
+    return {"studio": result["studio"], "studio_name": result.get("studio_name", ""),
+            "team_verdict": result["team"]["verdict"], "periods": sorted(periods), "cells": cells}
+
+
+# What a list of stored results reads: everything but the whole result.
+LIST_FIELDS = ("id", "studio_id", "kind", "start_year", "period_end", "as_of", "computed_at", "stale", "error",
+               "verdict", "team_verdict", "compliance_rate", "not_met", "signoff_grade", "matrix")
 
 
 def _row(stored: AssessmentResult, today: datetime.date, grace: int) -> dict:
-    result = stored.result
+    matrix = stored.matrix or matrix_row(stored.result)  # a row stored before the field (stale: recomputed soon)
     return {
-        "studio": result["studio"],
+        "studio": matrix["studio"],
         "studio_id": stored.studio_id,
-        "studio_name": result.get("studio_name", ""),
-        "team_verdict": result["team"]["verdict"],
+        "studio_name": matrix["studio_name"],
+        "team_verdict": matrix["team_verdict"],
         "team_final_verdict": stored.team_verdict,
         "final_verdict": stored.verdict,
         "compliance_rate": stored.compliance_rate,
@@ -572,7 +582,8 @@ def _row(stored: AssessmentResult, today: datetime.date, grace: int) -> dict:
         "computed_at": stored.computed_at,
         "stale": is_outdated(stored, today, grace),
         "error": stored.error,
-        **matrix_row(result),
+        "periods": matrix["periods"],
+        "cells": matrix["cells"],
     }
 
 
@@ -673,7 +684,7 @@ def overview_page(*, school_year, kind: str, page=1, per_page: int | None = None
                             behind=behind, search=search)
     summed = totals(rows)
     sort = sort if sort in SORTS else "rate"
-    paginator = Paginator(rows.order_by(*_ordering(sort)), per_page or PER_PAGE)
+    paginator = Paginator(rows.order_by(*_ordering(sort)).only(*LIST_FIELDS), per_page or PER_PAGE)
     paginator.count = summed["studios"]  # summed already: spare the count query
     shown = paginator.get_page(page)
     today, grace = timezone.localdate(), _grace()
@@ -681,8 +692,7 @@ def overview_page(*, school_year, kind: str, page=1, per_page: int | None = None
     by_rule = tallies(rows, AssessmentTally.Axis.RULE)
     trend = tallies(rows, AssessmentTally.Axis.SEMESTER)
     empty = {"met": 0, "not_met": 0, "pending": 0, "not_applicable": 0, "applicable": 0, "rate": None}
-    periods = sorted({i["period"] for row in page_rows for cell in row["cells"].values() for i in cell["instances"]
-                      if i["period"] != "cycle"}, key=_period_sort_key)
+    periods = sorted({period for row in page_rows for period in row["periods"]}, key=_period_sort_key)
     return {
         "kind": kind,
         "school_year": school_year.label,
@@ -712,7 +722,7 @@ def behind_page(*, school_year, limit: int = 5) -> dict:
     rows = filtered_results(kind=ANNUAL, start_year=start_year)
     summed = totals(rows)
     today, grace = timezone.localdate(), _grace()
-    shown = [_row(stored, today, grace) for stored in rows.order_by(*_ordering("not_met"))[:limit]]
+    shown = [_row(stored, today, grace) for stored in rows.order_by(*_ordering("not_met")).only(*LIST_FIELDS)[:limit]]
     return {"rows": shown, "totals": summed, "updating": max(freshness["updating"], summed["updating"]),
             "computed_at": summed["computed_to"]}
 
