@@ -198,39 +198,84 @@ def queue_scope(user) -> tuple[bool, set[int] | None]:
     return False, set(studio_roles(user).hosted)
 
 
-def review_queue(*, user, studio_id: int | None = None, kind: str = "", state: str = "") -> list[QueueItem]:
-    """Everything waiting on the user, most urgent first: for the office what was submitted, for a host what the
-    host must (re)submit. Two queries whatever the length."""
+QUEUE_PER_PAGE = 50
+
+
+def _queue_sources(*, user, studio_id: int | None, kind: str, state: str):
+    """(filings, documents, check items or None) waiting on the user, filtered: the querysets unevaluated."""
     office, studio_ids = queue_scope(user)
     states = (state,) if state else (OFFICE_STATES if office else HOST_STATES)
-    day = today()
-    items: list[QueueItem] = []
+    filings = documents = checks = None
     if kind in ("", FILING):
         filings = (
             Filing.objects.filter(status__in=states, activity__scope=Activity.Scope.BANNER)
             .exclude(activity__status=Activity.Status.CANCELLED)
             .exclude(status__in=(Filing.Status.DRAFT, Filing.Status.WITHDRAWN), activity__status=Activity.Status.HELD)
-            .select_related("activity__studio", "activity__plan")
         )
         if studio_ids is not None:
             filings = filings.filter(activity__studio_id__in=studio_ids)
         if studio_id:
             filings = filings.filter(activity__studio_id=studio_id)
-        items.extend(filing_item(filing, day) for filing in filings)
     document_states = [value for value in states if value in StudioDocument.Status.values]
     if kind != FILING and document_states:
-        documents = StudioDocument.objects.filter(status__in=document_states).select_related("studio", "upload")
+        documents = StudioDocument.objects.filter(status__in=document_states)
         if kind:
             documents = documents.filter(kind=kind)
         if studio_ids is not None:
             documents = documents.filter(studio_id__in=studio_ids)
         if studio_id:
             documents = documents.filter(studio_id=studio_id)
-        items.extend(document_item(document, day) for document in documents)
     if office and (not state or state == PENDING_CHECK) and kind in ("", *CHECKS):
-        items.extend(check_items(kind=kind, studio_id=studio_id))
-    items.sort(key=lambda item: (item.urgent_on or datetime.date.max, item.studio.code, item.key))
-    return items
+        checks = check_items(kind=kind, studio_id=studio_id)
+    return filings, documents, checks
+
+
+def review_queue_page(*, user, studio_id: int | None = None, kind: str = "", state: str = "", page=1,
+                      per_page: int | None = QUEUE_PER_PAGE) -> dict:
+    """One page of everything waiting on the user, most urgent first, with the total and how many are overdue.
+
+    The order and the counts come from light rows (id, date, studio code, status) of every waiting filing and
+    document; only the page's own items are loaded whole, so a region's queue costs what a banner's does.
+    Returns {"items", "total", "overdue", "page"} (``page`` a Django page; ``per_page=None``: everything)."""
+    from django.core.paginator import Paginator
+
+    day = today()
+    filings, documents, checks = _queue_sources(user=user, studio_id=studio_id, kind=kind, state=state)
+    approved_filing, approved_document = Filing.Status.APPROVED, StudioDocument.Status.APPROVED
+    keys = []  # (urgent_on, studio code, item key, what, pk or item, overdue)
+    if filings is not None:
+        for pk, on, code, status in filings.values_list("pk", "activity__date", "activity__studio__code", "status"):
+            keys.append((on or datetime.date.max, code, f"filing-{pk}", FILING, pk,
+                         on is not None and on < day and status != approved_filing))
+    if documents is not None:
+        for pk, on, code, status in documents.values_list("pk", "due_on", "studio__code", "status"):
+            keys.append((on or datetime.date.max, code, f"document-{pk}", "document", pk,
+                         on is not None and on < day and status != approved_document))
+    for item in checks or ():
+        keys.append((item.urgent_on or datetime.date.max, item.studio.code, item.key, "check", item, item.overdue))
+    keys.sort(key=lambda key: key[:3])
+    paginator = Paginator(keys, per_page or max(len(keys), 1))
+    shown = paginator.get_page(page)
+    wanted = list(shown.object_list)
+    loaded_filings = (Filing.objects.select_related("activity__studio", "activity__plan")
+                      .in_bulk([key[4] for key in wanted if key[3] == FILING]))
+    loaded_documents = (StudioDocument.objects.select_related("studio", "upload")
+                        .in_bulk([key[4] for key in wanted if key[3] == "document"]))
+    items = []
+    for key in wanted:
+        if key[3] == FILING:
+            items.append(filing_item(loaded_filings[key[4]], day))
+        elif key[3] == "document":
+            items.append(document_item(loaded_documents[key[4]], day))
+        else:
+            items.append(key[4])
+    return {"items": items, "total": len(keys), "overdue": sum(1 for key in keys if key[5]), "page": shown}
+
+
+def review_queue(*, user, studio_id: int | None = None, kind: str = "", state: str = "") -> list[QueueItem]:
+    """Everything waiting on the user, most urgent first: for the office what was submitted, for a host what the
+    host must (re)submit (review_queue_page without pages)."""
+    return review_queue_page(user=user, studio_id=studio_id, kind=kind, state=state, per_page=None)["items"]
 
 
 def queue_counts(user) -> dict[str, int]:
@@ -247,7 +292,7 @@ def queue_counts(user) -> dict[str, int]:
         documents = documents.filter(studio_id__in=studio_ids)
     filing_counts = filings.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(activity__date__lt=day)))
     document_counts = documents.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=day)))
-    checks = len(check_items()) if office else 0
+    checks = check_count() if office else 0
     return {
         "total": filing_counts["total"] + document_counts["total"] + checks,
         "overdue": filing_counts["overdue"] + document_counts["overdue"],
@@ -337,6 +382,16 @@ def check_items(*, kind: str = "", studio_id: int | None = None) -> list[QueueIt
         items.extend(copy_item(w) for w in record_selectors.copies_to_verify()
                      if not studio_id or w.studio_id == studio_id)
     return items
+
+
+def check_count() -> int:
+    """How many items check_items() lists, counted in SQL (the home panel's figure, whatever the region)."""
+    from members.models import Title
+    from records import selectors as record_selectors
+
+    titles = (Title.objects.filter(check_status=Title.Check.PENDING, teacher__memberships__isnull=False)
+              .values("pk").distinct().count())
+    return titles + record_selectors.counts_to_verify_count() + record_selectors.copies_to_verify().count()
 
 
 def check_item(kind: str, obj) -> QueueItem:

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -450,13 +452,15 @@ def review_queue(request):
     form = QueueFilterForm(request.GET or None, studios=studios)
     data = form.cleaned_data if form.is_valid() else {}
     studio = data.get("studio")
-    items = selectors.review_queue(user=request.user, studio_id=studio.pk if studio else None,
-                                   kind=data.get("kind", ""), state=data.get("state", ""))
+    found = selectors.review_queue_page(user=request.user, studio_id=studio.pk if studio else None,
+                                        kind=data.get("kind", ""), state=data.get("state", ""),
+                                        page=request.GET.get("page") or 1, per_page=selectors.QUEUE_PER_PAGE)
+    filters = {name: request.GET[name] for name in ("studio", "kind", "state") if request.GET.get(name)}
     return render(request, "activities/queue.html", {
-        "form": form, "items": items, "is_office": is_office(request.user),
+        "form": form, "items": found["items"], "total": found["total"], "is_office": is_office(request.user),
         # Suggestions for the studio box: a bounded list, whatever the number of studios.
         "studio_options": list(studios.values_list("code", "name")[:QUEUE_STUDIO_OPTIONS]),
-        "overdue_count": sum(1 for item in items if item.overdue),
+        "overdue_count": found["overdue"], "page": found["page"], "query_string": urlencode(filters),
     })
 
 

@@ -311,7 +311,9 @@ class BannerSummaryExporter(AssessmentExporter):
                     "sign-off. Printable on A4.")
 
     def estimate_rows(self) -> int:
-        return Studio.objects.count()
+        # A row per studio, but each row reads the studio's whole result (every member's rules): the people
+        # assessed measure the work, so a region's summary goes to the background where a banner's does not.
+        return Membership.objects.count()
 
     def sheets(self):
         with translation.override("zh-hans"):

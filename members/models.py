@@ -154,6 +154,9 @@ class Title(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["teacher", "kind", "level", "awarded_on"], name="title_unique_award")
         ]
+        # The office's verification queue reads only the titles waiting for it.
+        indexes = [models.Index(fields=["awarded_on"], name="title_check_pending",
+                                condition=models.Q(check_status="pending"))]
         verbose_name = pgettext_lazy("honour", "title")
         verbose_name_plural = _("titles")
 

@@ -69,7 +69,12 @@ class Work(CodedRecord):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["studio", "date"]), models.Index(fields=["teacher", "date"])]
+        indexes = [
+            models.Index(fields=["studio", "date"]), models.Index(fields=["teacher", "date"]),
+            # The office's verification queue and its home count read only the few works waiting for it.
+            models.Index(fields=["date"], name="work_count_check_pending", condition=models.Q(count_check="pending")),
+            models.Index(fields=["date"], name="work_copy_check_pending", condition=models.Q(copy_check="pending")),
+        ]
         verbose_name = _("work")
         verbose_name_plural = _("works")
 

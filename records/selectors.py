@@ -357,24 +357,34 @@ def fund_usage(studio, school_year) -> FundUsage:
 # --- verification by the office (clarification 10) -------------------------------------------------------------
 
 
+def _typed_counts_pending():
+    return Work.objects.filter(char_count_source=Work.CountSource.MANUAL, count_check=Work.Check.PENDING,
+                               kind__in=[Work.Kind.PAPER, Work.Kind.REFLECTION])
+
+
+def _needs_checking(char_count, ocr_status, ocr_chars) -> bool:
+    from core.uploads import ocr_confirms
+
+    return not (ocr_status == "done" and ocr_confirms(char_count, ocr_chars))
+
+
 def counts_to_verify():
     """Works whose count was typed by hand for a scan and still waits for the office (待核实), where a length is
     required (papers, reflections); those that text recognition already confirms need nobody."""
-    from core.uploads import ocr_confirms
-
-    works = (
-        Work.objects.filter(char_count_source=Work.CountSource.MANUAL, count_check=Work.Check.PENDING,
-                            kind__in=[Work.Kind.PAPER, Work.Kind.REFLECTION])
-        .select_related("studio", "teacher", "upload")
-        .order_by("date", "pk")
-    )
+    works = _typed_counts_pending().select_related("studio", "teacher", "upload").order_by("date", "pk")
     return [w for w in works
-            if not (w.upload and w.upload.ocr_status == "done" and ocr_confirms(w.char_count, w.upload.ocr_chars))]
+            if not w.upload or _needs_checking(w.char_count, w.upload.ocr_status, w.upload.ocr_chars)]
+
+
+def counts_to_verify_count() -> int:
+    """len(counts_to_verify()) from three columns a row, not whole works."""
+    return sum(1 for row in _typed_counts_pending().values_list("char_count", "upload__ocr_status", "upload__ocr_chars")
+               if _needs_checking(*row))
 
 
 def copies_to_verify():
-    """Works found to be near-copies of another work of the banner, waiting for the office."""
-    return list(
+    """Works found to be near-copies of another work of the banner, waiting for the office (a queryset)."""
+    return (
         Work.objects.filter(copy_check=Work.Check.PENDING)
         .select_related("studio", "teacher", "upload", "copy_of__teacher", "copy_of__studio")
         .order_by("date", "pk")

@@ -329,15 +329,42 @@ def test_the_queue_page_query_count_is_flat(banner, client_for, make_activity, d
     client = client_for(banner.officer)
     services.filing_submit(actor=banner.a.host.user, filing=make_activity().filing)
     _document(banner.a.studio)
-    # 7, and one each for the titles, typed counts and near-copies waiting for verification (clarification 10)
-    with django_assert_num_queries(10):
+    # 7, one each for the titles, typed counts and near-copies waiting for verification (clarification 10), and
+    # one each for the page's filings and documents loaded whole
+    with django_assert_num_queries(12):
         client.get(reverse("activities:queue"))
     for index in range(8):
         services.filing_submit(actor=banner.a.host.user, filing=make_activity(title=f"研讨{index}").filing)
         _document(banner.b.studio)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = client.get(reverse("activities:queue"))
     assert response.content.decode().count('data-testid="queue-row"') == 18
+
+
+def test_a_long_queue_comes_a_page_at_a_time_most_urgent_first_with_the_whole_count(
+        banner, client_for, make_activity, monkeypatch, django_assert_max_num_queries):
+    from activities.selectors import review_queue
+
+    monkeypatch.setattr("activities.selectors.QUEUE_PER_PAGE", 5)
+    for index in range(6):
+        services.filing_submit(actor=banner.a.host.user, filing=make_activity(title=f"研讨{index}").filing)
+        _document(banner.b.studio)
+    client = client_for(banner.officer)
+    everything = [item.key for item in review_queue(user=banner.officer)]
+    assert len(everything) == 12
+    with django_assert_max_num_queries(12):  # no query for the filings when the page holds none
+        first = client.get(reverse("activities:queue"))
+    page = first.content.decode()
+    assert page.count('data-testid="queue-row"') == 5
+    assert "12" in page.split('data-testid="queue-summary"', 1)[1].split("</div>", 1)[0]
+    assert [item.key for item in first.context["items"]] == everything[:5]
+    assert "page=2" in page and "1 / 3" in page
+    last = client.get(reverse("activities:queue") + "?kind=&page=3")
+    assert [item.key for item in last.context["items"]] == everything[10:]
+    filtered = client.get(reverse("activities:queue") + "?kind=filing&page=2")
+    assert [item.kind for item in filtered.context["items"]] == ["filing"]
+    assert "?kind=filing&page=1" in filtered.content.decode()
+    assert client.get(reverse("activities:queue") + "?page=abc").status_code == 200  # a bad page: the first
 
 
 def test_an_officer_clears_twenty_items_from_the_queue_with_htmx(banner, client_for, make_activity):

@@ -38,6 +38,8 @@ export MEDIA_ROOT="$OUT/var/media"
 export LOG_LEVEL=WARNING
 unset REDIS_URL
 
+export LOAD_STUDIOS="${STUDIOS:-30}"  # the locustfile spreads its people over this many studios
+
 LOCUST="${LOCUST:-$(command -v locust || true)}"
 if [ -z "$LOCUST" ]; then
     if [ ! -x "$ROOT/var/locust-venv/bin/locust" ]; then

@@ -222,6 +222,31 @@ def test_a_large_export_runs_in_the_background_with_progress(banner, client_for,
     assert AuditEntry.objects.filter(action="excel.export", actor=banner.officer).count() == 1
 
 
+def test_the_banner_summary_of_more_people_than_the_threshold_is_built_in_the_background(
+        banner, client_for, monkeypatch, django_capture_on_commit_callbacks):
+    # Two studios are two rows, but each row reads a studio's whole result: the people assessed decide.
+    from studios.models import Membership
+
+    people = Membership.objects.count()
+    assert people > 2
+    monkeypatch.setattr("excel.services.BACKGROUND_ROWS", people - 1)
+    client = client_for(banner.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("excel:export", args=["banner_summary"]),
+                               {"school_year": "2024", "kind": "cycle"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("excel:job", args=[job.pk])
+    state = client.get(reverse("excel:job_progress", args=[job.pk])).json()
+    assert state["status"] == "done" and state["progress"] == 100
+    data = b"".join(client.get(state["download_url"]).streaming_content)
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert {"WS-A", "WS-B"} <= {cell.value for row in sheet.iter_rows() for cell in row}
+
+    monkeypatch.setattr("excel.services.BACKGROUND_ROWS", people)
+    response = client.post(reverse("excel:export", args=["banner_summary"]), {"school_year": "2024", "kind": "cycle"})
+    assert response.status_code == 200 and ExportJob.objects.count() == 1  # at the threshold: built at once
+
+
 def test_the_progress_endpoint_reports_a_waiting_job(banner, client_for, small_threshold):
     client = client_for(banner.officer)
     client.post(reverse("excel:export", args=["ledger"]))  # on_commit never fires inside the test transaction
