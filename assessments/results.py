@@ -35,7 +35,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import FloatField, Func, Q
 from django.utils import timezone
 
 from studios.models import Cycle, Studio
@@ -626,12 +626,23 @@ def _rate(met, applicable):
     return round(met / applicable, 4) if applicable else None
 
 
+class _Epoch(Func):
+    """Seconds since 1970 of a timestamp, on PostgreSQL and SQLite alike (Extract's "epoch" is PostgreSQL's)."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s) * 86400.0)", **extra)
+
+
 def totals(rows) -> dict:
     """The list's totals summed in SQL: studios, verdicts, the banner's rate, how many are behind or stale."""
     from django.db.models import Count, Max, Min, Sum
 
     today = timezone.localdate()
     found = rows.aggregate(
+        stamp=Sum(_Epoch("computed_at")),
         studios=Count("pk"), sum_met=Sum("met"), sum_applicable=Sum("applicable"), sum_not_met=Sum("not_met"),
         sum_pending=Sum("pending"),
         n_fail=Count("pk", filter=Q(verdict="fail")), n_pending=Count("pk", filter=Q(verdict="pending")),
@@ -645,13 +656,39 @@ def totals(rows) -> dict:
         "fail": found["n_fail"], "pending": found["n_pending"], "pass": found["n_pass"],
         "behind": found["n_behind"], "updating": found["n_updating"], "failed": found["n_failed"],
         "computed_from": found["computed_from"], "computed_to": found["computed_to"],
+        "stamp": found["stamp"],
     }
     found["rate"] = _rate(found["met"], found["applicable"])
     return found
 
 
-def tallies(rows, axis: str) -> dict[str, dict]:
-    """Per rule or per semester, the counts summed in SQL over these results."""
+TALLIES_CACHE_SECONDS = 600
+
+
+def tallies(rows, axis: str, *, stamp=None) -> dict[str, dict]:
+    """Per rule or per semester, the counts summed in SQL over these results.
+
+    With ``stamp`` (totals()'s sum of the listed results' computation times, which changes whenever one of them is
+    recomputed, added or removed) the sums are kept in the cache under it: at region scale they are the costliest
+    query of the overview (a thousand studios' tallies), and they change only when a result does."""
+    if stamp is None:
+        return _tallies(rows, axis)
+    key = "assessments:tallies:" + _fingerprint(f"{axis}|{stamp}|{rows.query}")
+    try:
+        found = cache.get(key)
+    except Exception:  # Redis down: sum them again
+        logger.warning("the tallies' cache is unavailable", exc_info=True)
+        return _tallies(rows, axis)
+    if found is None:
+        found = _tallies(rows, axis)
+        try:
+            cache.set(key, found, TALLIES_CACHE_SECONDS)
+        except Exception:
+            logger.warning("the tallies' cache is unavailable", exc_info=True)
+    return found
+
+
+def _tallies(rows, axis: str) -> dict[str, dict]:
     from django.db.models import Sum
 
     found = {}
@@ -689,8 +726,8 @@ def overview_page(*, school_year, kind: str, page=1, per_page: int | None = None
     shown = paginator.get_page(page)
     today, grace = timezone.localdate(), _grace()
     page_rows = [_row(stored, today, grace) for stored in shown.object_list]
-    by_rule = tallies(rows, AssessmentTally.Axis.RULE)
-    trend = tallies(rows, AssessmentTally.Axis.SEMESTER)
+    by_rule = tallies(rows, AssessmentTally.Axis.RULE, stamp=summed["stamp"])
+    trend = tallies(rows, AssessmentTally.Axis.SEMESTER, stamp=summed["stamp"])
     empty = {"met": 0, "not_met": 0, "pending": 0, "not_applicable": 0, "applicable": 0, "rate": None}
     periods = sorted({period for row in page_rows for period in row["periods"]}, key=_period_sort_key)
     return {

@@ -650,3 +650,32 @@ def test_pages_that_read_the_rule_settings_never_create_them_nor_mark_every_stud
         assert client_for(member.user).get(url).status_code == 200
     assert not RuleSettings.objects.exists()
     assert not AssessmentResult.objects.filter(stale=True).exists()
+
+
+def test_the_overview_charts_sums_are_cached_until_a_result_is_recomputed(banner):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    year = school_year(2024)
+    results.results_refresh(studio_ids=[banner.a.studio.pk, banner.b.studio.pk])
+    first = results.overview_page(school_year=year, kind="annual")
+    with CaptureQueriesContext(connection) as captured:
+        again = results.overview_page(school_year=year, kind="annual")
+    assert again["by_rule"] == first["by_rule"] and again["trend"] == first["trend"]
+    assert not any("assessments_assessmenttally" in q["sql"] for q in captured.captured_queries)
+    # A paper that counts: after the recomputation the charts' sums are new, not the cached ones.
+    member = banner.a.members[0]
+    for day in (D(2024, 10, 10), D(2025, 3, 10)):
+        paper(member, banner.a.studio, day)
+    results.results_refresh(studio_ids=[banner.a.studio.pk])
+    after = results.overview_page(school_year=year, kind="annual")
+    stored = AssessmentResult.objects.filter(kind="annual", start_year=2024)
+    by_rule = {r["rule"]: r for r in after["by_rule"]}
+    assert sum(r["met"] for r in by_rule.values()) == sum(
+        t.met for t in AssessmentTally.objects.filter(result__in=stored, axis="rule"))
+    assert after["by_rule"] != first["by_rule"]
+    # Filtered lists are summed (and kept) apart.
+    behind = results.overview_page(school_year=year, kind="annual", behind=True)
+    assert behind["totals"]["studios"] <= after["totals"]["studios"]
