@@ -785,3 +785,10 @@ def iter_stored_results(*, studios, school_year, kind: str):
     for offset in range(0, len(ordered), 200):
         results_refresh(studio_ids=ordered[offset:offset + 200])
     yield from limited.order_by("studio__code").values_list("result", flat=True).iterator(chunk_size=200)
+
+
+def studio_result(*, studio, school_year, kind: str) -> dict | None:
+    """One studio's stored result as of today, as selectors.studio_assessment computes it (recomputed first if
+    outdated, so never behind a change); None when its cycles do not contain the year. The studio's assessment
+    page reads it: assessing a studio live on each visit cost more than the rest of the page."""
+    return next(iter(iter_stored_results(studios=[studio.pk], school_year=school_year, kind=kind)), None)

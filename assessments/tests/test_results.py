@@ -679,3 +679,21 @@ def test_the_overview_charts_sums_are_cached_until_a_result_is_recomputed(banner
     # Filtered lists are summed (and kept) apart.
     behind = results.overview_page(school_year=year, kind="annual", behind=True)
     assert behind["totals"]["studios"] <= after["totals"]["studios"]
+
+
+def test_the_studio_assessment_page_reads_the_stored_result_and_never_a_stale_one(banner, client_for):
+    from django.urls import reverse
+
+    url = reverse("assessments:studio", args=["WS-A"]) + "?kind=annual&year=2024-2025"
+    results.results_refresh(studio_ids=[banner.a.studio.pk, banner.b.studio.pk])
+    with mock.patch("assessments.selectors.assess", side_effect=AssertionError("assessed live")), \
+            mock.patch("assessments.results.assess", side_effect=AssertionError("recomputed")):
+        page = client_for(banner.officer).get(url)
+    assert page.status_code == 200 and 'data-testid="team-rules"' in page.content.decode()
+    # A new paper makes it stale: without a worker the page recomputes it first and lists the paper.
+    work = paper(banner.a.members[0], banner.a.studio, D(2024, 10, 10))
+    assert f"/records/works/{work.pk}/" not in client_for(banner.officer).get(
+        reverse("assessments:studio", args=["WS-B"]) + "?kind=annual&year=2024-2025").content.decode()
+    page = client_for(banner.officer).get(url).content.decode()
+    assert f"/records/works/{work.pk}/" in page  # listed among the records that counted
+    assert not AssessmentResult.objects.filter(studio=banner.a.studio, stale=True).exists()

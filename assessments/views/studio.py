@@ -24,7 +24,7 @@ from members.models import Teacher
 from studios.access import get_studio_for_user, is_office, require_office, studio_roles, today
 from studios.models import Cycle, Membership
 
-from .. import selectors, services
+from .. import results, selectors, services
 from ..forms import OverrideDeleteForm, OverrideForm, SignoffForm
 from ..models import AssessmentSignoff, RuleOverride
 from ..rules import RULES_BY_ID
@@ -43,7 +43,7 @@ def _viewer(user, studio) -> tuple[bool, bool, str | None]:
 
 
 def _load(studio, kind: str, year: str) -> dict:
-    result = selectors.studio_assessment(studio=studio, school_year=school_year(year), kind=kind)
+    result = results.studio_result(studio=studio, school_year=school_year(year), kind=kind)
     if result is None:
         raise Http404
     return result
