@@ -168,12 +168,17 @@ class QueueItem:
         return f"{self.target}-{self.obj.pk}"
 
 
+def _overdue(on: datetime.date | None, day: datetime.date, *, approved: bool) -> bool:
+    """Past its date (the activity's, or the document's due date) and not yet approved."""
+    return on is not None and on < day and not approved
+
+
 def filing_item(filing: Filing, day: datetime.date) -> QueueItem:
     activity = filing.activity
     return QueueItem(
         kind=FILING, obj=filing, studio=activity.studio, title=activity.title, kind_label=str(QUEUE_KINDS[0][1]),
         state=filing.status, state_label=filing.get_status_display(), urgent_on=activity.date,
-        overdue=activity.date < day and filing.status != Filing.Status.APPROVED,
+        overdue=_overdue(activity.date, day, approved=filing.status == Filing.Status.APPROVED),
         url=reverse("activities:detail", kwargs={"code": activity.studio.code, "pk": activity.pk}),
         upload=activity.plan, comment=filing.return_comment,
     )
@@ -184,8 +189,7 @@ def document_item(document: StudioDocument, day: datetime.date) -> QueueItem:
         kind=document.kind, obj=document, studio=document.studio, title=document.title,
         kind_label=document.get_kind_display(), state=document.status, state_label=document.get_status_display(),
         urgent_on=document.due_on,
-        overdue=document.due_on is not None and document.due_on < day
-        and document.status != StudioDocument.Status.APPROVED,
+        overdue=_overdue(document.due_on, day, approved=document.status == StudioDocument.Status.APPROVED),
         url=reverse("records:document", kwargs={"code": document.studio.code, "pk": document.pk}),
         upload=document.upload, comment=document.review_comment,
     )
@@ -241,16 +245,15 @@ def review_queue_page(*, user, studio_id: int | None = None, kind: str = "", sta
 
     day = today()
     filings, documents, checks = _queue_sources(user=user, studio_id=studio_id, kind=kind, state=state)
-    approved_filing, approved_document = Filing.Status.APPROVED, StudioDocument.Status.APPROVED
     keys = []  # (urgent_on, studio code, item key, what, pk or item, overdue)
     if filings is not None:
         for pk, on, code, status in filings.values_list("pk", "activity__date", "activity__studio__code", "status"):
             keys.append((on or datetime.date.max, code, f"filing-{pk}", FILING, pk,
-                         on is not None and on < day and status != approved_filing))
+                         _overdue(on, day, approved=status == Filing.Status.APPROVED)))
     if documents is not None:
         for pk, on, code, status in documents.values_list("pk", "due_on", "studio__code", "status"):
             keys.append((on or datetime.date.max, code, f"document-{pk}", "document", pk,
-                         on is not None and on < day and status != approved_document))
+                         _overdue(on, day, approved=status == StudioDocument.Status.APPROVED)))
     for item in checks or ():
         keys.append((item.urgent_on or datetime.date.max, item.studio.code, item.key, "check", item, item.overdue))
     keys.sort(key=lambda key: key[:3])

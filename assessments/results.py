@@ -675,17 +675,10 @@ def tallies(rows, axis: str, *, stamp=None) -> dict[str, dict]:
         return _tallies(rows, axis)
     key = "assessments:tallies:" + _fingerprint(f"{axis}|{stamp}|{rows.query}")
     try:
-        found = cache.get(key)
-    except Exception:  # Redis down: sum them again
+        return cache.get_or_set(key, lambda: _tallies(rows, axis), TALLIES_CACHE_SECONDS)
+    except Exception:  # Redis down: sum them without the cache; the page goes on
         logger.warning("the tallies' cache is unavailable", exc_info=True)
         return _tallies(rows, axis)
-    if found is None:
-        found = _tallies(rows, axis)
-        try:
-            cache.set(key, found, TALLIES_CACHE_SECONDS)
-        except Exception:
-            logger.warning("the tallies' cache is unavailable", exc_info=True)
-    return found
 
 
 def _tallies(rows, axis: str) -> dict[str, dict]:
