@@ -191,6 +191,9 @@ def _write(rows: dict[tuple[int, str, int], dict], errors: dict[int, str], studi
     """Store the computed rows and the errors; a result whose studio changed after ``started`` stays stale."""
     now = timezone.now()
     with transaction.atomic():
+        # Two refreshes of a studio that has no results yet would both insert; the studios' rows serialise them
+        # (NO KEY UPDATE: records referencing the studio can still be written meanwhile).
+        list(Studio.objects.select_for_update(no_key=True).filter(pk__in=studio_ids).order_by("pk").values("pk"))
         existing = {
             (r.studio_id, r.kind, r.start_year): r
             for r in AssessmentResult.objects.select_for_update().filter(studio_id__in=studio_ids).order_by("pk")

@@ -547,6 +547,9 @@ def test_the_behind_filter_lists_only_studios_with_a_rule_not_met(banner, client
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not __import__("django.conf").conf.settings.REDIS_URL, reason="needs Redis (REDIS_URL)")
+@pytest.mark.skipif(__import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"]
+                    != "django.db.backends.postgresql",
+                    reason="needs PostgreSQL: on SQLite the worker thread's write waits for the test's and retries")
 def test_a_real_worker_on_redis_refreshes_the_stored_result_after_a_change(settings):
     from celery.contrib.testing.worker import start_worker
     from celery.signals import after_task_publish
@@ -579,6 +582,50 @@ def test_a_real_worker_on_redis_refreshes_the_stored_result_after_a_change(setti
     after = AssessmentResult.objects.get(pk=before.pk)
     assert not after.stale
     assert after.evidence_fingerprint != before.evidence_fingerprint
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(__import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"]
+                    != "django.db.backends.postgresql", reason="needs PostgreSQL: row locks")
+def test_two_refreshes_of_a_studio_without_results_at_the_same_moment_store_it_once():
+    """The worker's task and a page's own refresh can both be first; neither may fail on the other's rows."""
+    import threading
+
+    from django.db import connection
+
+    from studios.tests.factories import make_banner
+
+    banner = make_banner()
+    studio_id = banner.a.studio.pk
+    computed = threading.Barrier(2, timeout=30)
+    real_round = results._compute_round
+    outcomes = []
+
+    def round_then_wait(*args, **kwargs):
+        rows = real_round(*args, **kwargs)
+        computed.wait()  # both computed, neither stored: both go to store at once
+        return rows
+
+    def refresh():
+        try:
+            outcomes.append(results.results_refresh(studio_ids=[studio_id]))
+        except Exception as error:  # the failure under test, reported by the assertion below
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    with mock.patch("assessments.results._compute_round", round_then_wait):
+        threads = [threading.Thread(target=refresh) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert outcomes == [4, 4]
+    assert AssessmentResult.objects.filter(studio_id=studio_id).count() == 4
+    assert AssessmentTally.objects.filter(result__studio_id=studio_id, result__kind="cycle", axis="rule").count() \
+        == AssessmentTally.objects.filter(result__studio_id=studio_id, result__kind="cycle", axis="rule") \
+        .values("key").distinct().count()
 
 
 # --- exports, reminders and the person's own checklist ---------------------------------------------------------
