@@ -170,3 +170,18 @@ def test_membership_of_other_studio_answers_404(banner, client_for):
     membership = Membership.objects.get(teacher=banner.b.members[0])
     response = client_for(banner.officer).get(reverse("studios:membership_leave", args=["WS-A", membership.pk]))
     assert response.status_code == 404
+
+
+def test_studio_list_counts_the_current_members_of_each_studio_also_when_searching_by_host(banner, client_for):
+    from studios.selectors import studio_list
+
+    gone = banner.a.members[0]
+    Membership.objects.filter(studio=banner.a.studio, teacher=gone).update(left_on=datetime.date(2024, 12, 31))
+    Membership.objects.create(studio=banner.a.studio, teacher=TeacherFactory(), role=Membership.Role.MEMBER,
+                              joined_on=datetime.date(2099, 9, 1))  # not yet joined
+    counts = {s.code: s.member_count for s in studio_list(user=banner.officer)}
+    assert counts == {"WS-A": 1, "WS-B": 2}
+    searched = studio_list(user=banner.officer, search=banner.a.host.name)
+    assert [(s.code, s.member_count) for s in searched] == [("WS-A", 1)]
+    empty = Studio.objects.create(code="WS-C", name="新建工作室", subject="数学", stage="primary")
+    assert {s.code: s.member_count for s in studio_list(user=banner.officer)}["WS-C"] == 0 and empty.pk
