@@ -531,7 +531,8 @@ def results_refresh_all(*, as_of: datetime.date | None = None, chunk: int = 200)
 
 STATUS_ORDER = (NOT_MET, "pending", MET, NOT_APPLICABLE)  # a matrix cell shows its worst instance
 SORTS = ("rate", "not_met", "code")
-PER_PAGE = 50
+# A banner's 30 studios on one page; a region's, worst first, 30 at a time — the page renders the same either way.
+PER_PAGE = 30
 
 
 def _worst(statuses) -> str:
